@@ -1,0 +1,104 @@
+import { plainToInstance, Transform } from 'class-transformer';
+import {
+  IsIn,
+  IsInt,
+  IsOptional,
+  IsString,
+  Matches,
+  Max,
+  Min,
+  MinLength,
+  validateSync,
+  type ValidationError,
+} from 'class-validator';
+import { ConfigurationError } from '../common/errors';
+
+const toInt = ({ value }: { value: unknown }) =>
+  typeof value === 'string' && /^-?\d+$/.test(value.trim()) ? Number(value.trim()) : value;
+const emptyToUndefined = ({ value }: { value: unknown }) =>
+  typeof value === 'string' && value.trim() === '' ? undefined : value;
+
+/**
+ * Every environment variable the service reads. Validated once at start-up: a bad value stops the
+ * start with one line naming the variable. .env.example documents each of them.
+ */
+export class EnvironmentVariables {
+  @IsIn(['development', 'production', 'test'], { message: 'NODE_ENV must be development, production or test' })
+  NODE_ENV: 'development' | 'production' | 'test' = 'development';
+
+  @Transform(toInt)
+  @IsInt({ message: 'PORT must be an integer between 1 and 65535' })
+  @Min(1, { message: 'PORT must be an integer between 1 and 65535' })
+  @Max(65535, { message: 'PORT must be an integer between 1 and 65535' })
+  PORT = 3000;
+
+  @IsString()
+  HOST = '0.0.0.0';
+
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @Matches(/^(sqlite:.+|postgres(ql)?:\/\/.+)$/, {
+    message: 'DATABASE_URL must be sqlite:PATH or postgres://USER:PASSWORD@HOST:PORT/DB',
+  })
+  DATABASE_URL?: string;
+
+  @IsString()
+  @MinLength(1, { message: 'DATA_DIR must be a directory path' })
+  DATA_DIR = 'data';
+
+  @IsString()
+  @MinLength(1, { message: 'UNITS_FILE must be the path of a units YAML file' })
+  UNITS_FILE = 'units.yaml';
+
+  @IsIn(['debug', 'info', 'warn', 'error'], { message: 'LOG_LEVEL must be debug, info, warn or error' })
+  LOG_LEVEL: 'debug' | 'info' | 'warn' | 'error' = 'info';
+
+  /** Key of the HMAC that turns platform user ids into pseudonymous user keys. */
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @MinLength(32, { message: 'USER_KEY_SECRET must be at least 32 characters (e.g. openssl rand -hex 32)' })
+  USER_KEY_SECRET?: string;
+
+  @Transform(toInt)
+  @IsInt({ message: 'HANDOFF_HOURS must be a whole number of hours between 1 and 720' })
+  @Min(1, { message: 'HANDOFF_HOURS must be a whole number of hours between 1 and 720' })
+  @Max(720, { message: 'HANDOFF_HOURS must be a whole number of hours between 1 and 720' })
+  HANDOFF_HOURS = 24;
+
+  @Transform(toInt)
+  @IsInt({ message: 'INBOX_CONCURRENCY must be an integer between 1 and 64' })
+  @Min(1, { message: 'INBOX_CONCURRENCY must be an integer between 1 and 64' })
+  @Max(64, { message: 'INBOX_CONCURRENCY must be an integer between 1 and 64' })
+  INBOX_CONCURRENCY = 8;
+
+  @Transform(toInt)
+  @IsInt({ message: 'SHUTDOWN_GRACE_MS must be an integer between 0 and 600000' })
+  @Min(0, { message: 'SHUTDOWN_GRACE_MS must be an integer between 0 and 600000' })
+  @Max(600000, { message: 'SHUTDOWN_GRACE_MS must be an integer between 0 and 600000' })
+  SHUTDOWN_GRACE_MS = 10000;
+}
+
+function firstMessage(errors: ValidationError[]): string {
+  for (const error of errors) {
+    const constraints = error.constraints ? Object.values(error.constraints) : [];
+    if (constraints.length) {
+      const got = error.value === undefined ? '' : ` (got ${JSON.stringify(String(error.value))})`;
+      return `${constraints[0]}${got}`;
+    }
+    if (error.children?.length) return firstMessage(error.children);
+  }
+  return 'invalid configuration';
+}
+
+/** Validates process.env (or a given record); throws a ConfigurationError with one line. */
+export function validateEnv(raw: Record<string, unknown>): EnvironmentVariables {
+  const known = Object.keys(new EnvironmentVariables());
+  const picked: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(raw)) {
+    if (known.includes(key) || key.startsWith('MESSENGER_') || key.startsWith('ZALO_')) picked[key] = value;
+  }
+  const env = plainToInstance(EnvironmentVariables, picked, { exposeDefaultValues: true });
+  const errors = validateSync(env, { skipMissingProperties: false, forbidUnknownValues: false });
+  if (errors.length) throw new ConfigurationError(`Configuration error: ${firstMessage(errors)}`);
+  return env;
+}

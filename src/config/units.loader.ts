@@ -1,0 +1,137 @@
+import { readFileSync } from 'node:fs';
+import { isAbsolute } from 'node:path';
+import { plainToInstance } from 'class-transformer';
+import { validateSync, type ValidationError } from 'class-validator';
+import { parse } from 'yaml';
+import { ConfigurationError, errorMessage } from '../common/errors';
+import { fromRoot } from '../common/project-root';
+import type { PlanItem } from '../messaging/plan-item';
+import type { Localized, Slot, Unit, UnitsCatalog, WeeklySlots } from '../units/unit';
+import { TO_FILL, UnitsFile, type LocalizedText, type UnitEntry, type WeeklySchedule } from './units.schema';
+
+function pathOf(errors: ValidationError[], prefix = ''): { path: string; message: string } | undefined {
+  for (const e of errors) {
+    const here = /^\d+$/.test(e.property) ? `${prefix}[${e.property}]` : prefix ? `${prefix}.${e.property}` : e.property;
+    if (e.constraints) {
+      const message = Object.values(e.constraints)[0];
+      return { path: here, message };
+    }
+    const inner = pathOf(e.children ?? [], here);
+    if (inner) return inner;
+  }
+  return undefined;
+}
+
+const filled = (value: string | undefined): string | null =>
+  value === undefined || value.trim() === '' || value.trim() === TO_FILL ? null : value.trim();
+
+function localized(text: LocalizedText | undefined): Localized | null {
+  if (!text) return null;
+  const vi = filled(text.vi);
+  const en = filled(text.en);
+  return vi && en ? { vi, en } : null;
+}
+
+function minutes(hhmm: string): number {
+  const [h, m] = hhmm.split(':').map(Number);
+  return h * 60 + m;
+}
+
+const DAYS: (keyof WeeklySchedule)[] = ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'];
+
+function schedule(entry: WeeklySchedule | undefined): WeeklySlots | null {
+  if (!entry) return null;
+  const result: WeeklySlots = {};
+  let any = false;
+  DAYS.forEach((day, index) => {
+    const slots: Slot[] = (entry[day] ?? []).map((s) => {
+      const [a, b] = s.split('-');
+      return { start: minutes(a), end: minutes(b) };
+    });
+    if (slots.length) any = true;
+    result[index] = slots;
+  });
+  return any ? result : null;
+}
+
+function toUnit(entry: UnitEntry): Unit {
+  const missing: string[] = [];
+  const track = <T>(name: string, value: T | null): T | null => {
+    if (value === null) missing.push(name);
+    return value;
+  };
+  const hotlines = entry.hotlines
+    .map((h) => ({ label: localized(h.label), phone: filled(h.phone) }))
+    .filter((h): h is { label: Localized; phone: string } => {
+      if (!h.label || !h.phone) {
+        missing.push('hotlines');
+        return false;
+      }
+      return true;
+    });
+  return {
+    id: entry.id,
+    kind: entry.kind as Unit['kind'],
+    name: localized(entry.name) ?? { vi: entry.id, en: entry.id },
+    governingBody: localized(entry.governingBody) ?? { vi: '', en: '' },
+    address: track('address', localized(entry.address)),
+    workingHours: track('workingHours', localized(entry.workingHours)),
+    visitingHours: track('visitingHours', localized(entry.visitingHours)),
+    booking: track('booking', localized(entry.booking)),
+    website: track('website', filled(entry.website)),
+    privacyPolicyUrl: track('privacyPolicyUrl', filled(entry.privacyPolicyUrl)),
+    switchboard: track('switchboard', filled(entry.switchboard)),
+    hotlines,
+    emergencyPhone: track('emergencyPhone', filled(entry.emergencyPhone)),
+    departments: (entry.departments ?? [])
+      .map((d) => ({ name: localized(d.name), location: localized(d.location), phone: filled(d.phone) }))
+      .filter((d): d is Unit['departments'][number] => d.name !== null),
+    officeHours: track('officeHours', schedule(entry.officeHours)),
+    planItems: entry.planItems.map((p) => ({
+      id: p.id as PlanItem,
+      ref: localized(p.ref) ?? { vi: p.id, en: p.id },
+    })),
+    messenger: entry.messenger && { ...entry.messenger, humanAgentTag: entry.messenger.humanAgentTag ?? false },
+    zalo: entry.zalo,
+    oversight: entry.oversight ?? false,
+    missing: [...new Set(missing)],
+  };
+}
+
+/** Parses and validates a units file; any problem is one ConfigurationError line naming the field. */
+export function parseUnitsFile(text: string, label: string): UnitsCatalog {
+  let raw: unknown;
+  try {
+    raw = parse(text);
+  } catch (error) {
+    throw new ConfigurationError(`Units file ${label} is not valid YAML: ${errorMessage(error).split('\n')[0]}`);
+  }
+  const file = plainToInstance(UnitsFile, raw ?? {});
+  const errors = validateSync(file, { forbidUnknownValues: false });
+  const problem = pathOf(errors);
+  if (problem) throw new ConfigurationError(`Units file ${label}: ${problem.path}: ${problem.message}`);
+  const ids = new Set<string>();
+  for (const u of file.units) {
+    if (ids.has(u.id)) throw new ConfigurationError(`Units file ${label}: unit id "${u.id}" appears twice`);
+    ids.add(u.id);
+  }
+  const defaultUnitId = file.defaultUnit ?? file.units[0].id;
+  if (!ids.has(defaultUnitId)) {
+    throw new ConfigurationError(`Units file ${label}: defaultUnit "${defaultUnitId}" is not one of the units`);
+  }
+  const units = file.units.map(toUnit);
+  // The default unit comes first everywhere (the web chat's chooser, /api/units).
+  units.sort((a, b) => (a.id === defaultUnitId ? -1 : b.id === defaultUnitId ? 1 : 0));
+  return { units, defaultUnitId, holidays: new Set(file.holidays ?? []) };
+}
+
+export function loadUnitsFile(path: string): UnitsCatalog {
+  const absolute = isAbsolute(path) ? path : fromRoot(path);
+  let text: string;
+  try {
+    text = readFileSync(absolute, 'utf8');
+  } catch {
+    throw new ConfigurationError(`UNITS_FILE must name a readable units file (cannot read ${path})`);
+  }
+  return parseUnitsFile(text, path);
+}

@@ -1,0 +1,127 @@
+import { Type } from 'class-transformer';
+import {
+  ArrayMinSize,
+  IsArray,
+  IsBoolean,
+  IsIn,
+  IsOptional,
+  IsString,
+  Matches,
+  MinLength,
+  ValidateNested,
+} from 'class-validator';
+import { PLAN_ITEMS } from '../messaging/plan-item';
+
+/**
+ * The units file: one entry per đơn vị. A value the unit has not given yet is written TO_FILL;
+ * the loader turns it into null and the bot then says that it does not know, never guesses.
+ */
+export const TO_FILL = 'TO_FILL';
+
+export class LocalizedText {
+  @IsString() @MinLength(1) vi: string;
+  @IsString() @MinLength(1) en: string;
+}
+
+export class PhoneEntry {
+  @ValidateNested() @Type(() => LocalizedText) label: LocalizedText;
+  @IsString() @Matches(/^(TO_FILL|\+?[0-9][0-9 .]{2,18})$/, { message: 'phone must be digits (spaces and dots allowed) or TO_FILL' })
+  phone: string;
+}
+
+export class DepartmentEntry {
+  @ValidateNested() @Type(() => LocalizedText) name: LocalizedText;
+  @IsOptional() @ValidateNested() @Type(() => LocalizedText) location?: LocalizedText;
+  @IsOptional() @IsString() phone?: string;
+}
+
+export class PlanItemRef {
+  @IsIn(PLAN_ITEMS as unknown as string[], { message: `planItems[].id must be one of ${PLAN_ITEMS.join(', ')}` })
+  id: string;
+  /** Where the item stands in the unit's own plan, for report tables. */
+  @ValidateNested() @Type(() => LocalizedText) ref: LocalizedText;
+}
+
+const SLOT = /^([01]\d|2[0-3]):[0-5]\d-([01]\d|2[0-3]):[0-5]\d$/;
+
+export class WeeklySchedule {
+  @IsOptional() @IsArray() @Matches(SLOT, { each: true, message: 'office hours are "HH:MM-HH:MM"' }) mon?: string[];
+  @IsOptional() @IsArray() @Matches(SLOT, { each: true, message: 'office hours are "HH:MM-HH:MM"' }) tue?: string[];
+  @IsOptional() @IsArray() @Matches(SLOT, { each: true, message: 'office hours are "HH:MM-HH:MM"' }) wed?: string[];
+  @IsOptional() @IsArray() @Matches(SLOT, { each: true, message: 'office hours are "HH:MM-HH:MM"' }) thu?: string[];
+  @IsOptional() @IsArray() @Matches(SLOT, { each: true, message: 'office hours are "HH:MM-HH:MM"' }) fri?: string[];
+  @IsOptional() @IsArray() @Matches(SLOT, { each: true, message: 'office hours are "HH:MM-HH:MM"' }) sat?: string[];
+  @IsOptional() @IsArray() @Matches(SLOT, { each: true, message: 'office hours are "HH:MM-HH:MM"' }) sun?: string[];
+}
+
+export class MessengerUnitConfig {
+  @IsString() pageId: string;
+  /** Names of environment variables holding the secrets; secrets never sit in this file. */
+  @IsString() @Matches(/^[A-Z][A-Z0-9_]*$/) appSecretEnv: string;
+  @IsString() @Matches(/^[A-Z][A-Z0-9_]*$/) pageAccessTokenEnv: string;
+  @IsString() @Matches(/^[A-Z][A-Z0-9_]*$/) verifyTokenEnv: string;
+  @IsOptional() @IsBoolean() humanAgentTag?: boolean;
+}
+
+export class ZaloUnitConfig {
+  @IsString() oaId: string;
+  @IsString() appId: string;
+  @IsString() @Matches(/^[A-Z][A-Z0-9_]*$/) appSecretEnv: string;
+  @IsString() @Matches(/^[A-Z][A-Z0-9_]*$/) oaSecretKeyEnv: string;
+  @IsString() @Matches(/^[A-Z][A-Z0-9_]*$/) accessTokenEnv: string;
+  @IsString() @Matches(/^[A-Z][A-Z0-9_]*$/) refreshTokenEnv: string;
+}
+
+export class UnitEntry {
+  @IsString() @Matches(/^[a-z0-9][a-z0-9-]{1,62}$/, { message: 'id must be lower-case letters, digits and dashes' })
+  id: string;
+
+  @IsIn(['department', 'hospital', 'health_centre', 'college'])
+  kind: string;
+
+  @ValidateNested() @Type(() => LocalizedText) name: LocalizedText;
+  /** Header line of reports: the body the unit answers to. */
+  @ValidateNested() @Type(() => LocalizedText) governingBody: LocalizedText;
+  @ValidateNested() @Type(() => LocalizedText) address: LocalizedText;
+  @ValidateNested() @Type(() => LocalizedText) workingHours: LocalizedText;
+  @IsOptional() @ValidateNested() @Type(() => LocalizedText) visitingHours?: LocalizedText;
+  @IsOptional() @ValidateNested() @Type(() => LocalizedText) booking?: LocalizedText;
+
+  @IsString() @Matches(/^(TO_FILL|https:\/\/[^\s]+)$/, { message: 'website must be an https:// address or TO_FILL' })
+  website: string;
+
+  @IsOptional() @IsString() @Matches(/^(TO_FILL|https:\/\/[^\s]+)$/, { message: 'privacyPolicyUrl must be https:// or TO_FILL' })
+  privacyPolicyUrl?: string;
+
+  @IsString() @Matches(/^(TO_FILL|\+?[0-9][0-9 .]{2,18})$/, { message: 'switchboard must be digits or TO_FILL' })
+  switchboard: string;
+
+  @IsArray() @ValidateNested({ each: true }) @Type(() => PhoneEntry) hotlines: PhoneEntry[];
+
+  @IsString() @Matches(/^(TO_FILL|\+?[0-9][0-9 .]{2,18})$/, { message: 'emergencyPhone must be digits or TO_FILL' })
+  emergencyPhone: string;
+
+  @IsOptional() @IsArray() @ValidateNested({ each: true }) @Type(() => DepartmentEntry) departments?: DepartmentEntry[];
+
+  /** Weekly office hours in local time (Asia/Ho_Chi_Minh); TO_FILL = unknown. */
+  @IsOptional() @ValidateNested() @Type(() => WeeklySchedule) officeHours?: WeeklySchedule;
+
+  @IsArray() @ArrayMinSize(1) @ValidateNested({ each: true }) @Type(() => PlanItemRef) planItems: PlanItemRef[];
+
+  @IsOptional() @ValidateNested() @Type(() => MessengerUnitConfig) messenger?: MessengerUnitConfig;
+  @IsOptional() @ValidateNested() @Type(() => ZaloUnitConfig) zalo?: ZaloUnitConfig;
+
+  /** Department of Health accounts can be given every unit in the console. */
+  @IsOptional() @IsBoolean() oversight?: boolean;
+}
+
+export class UnitsFile {
+  @IsOptional() @IsString() defaultUnit?: string;
+  /** Public holidays (yyyy-mm-dd, local dates) when staff are off. */
+  @IsOptional() @IsArray() @Matches(/^\d{4}-\d{2}-\d{2}$/, { each: true, message: 'holidays are yyyy-mm-dd dates' })
+  holidays?: string[];
+  @IsArray() @ArrayMinSize(1, { message: 'units must list at least one unit' })
+  @ValidateNested({ each: true })
+  @Type(() => UnitEntry)
+  units: UnitEntry[];
+}

@@ -1,0 +1,18 @@
+import type { DataSourceOptions } from 'typeorm';
+import type { DatabaseTarget } from '../config/app-config';
+import { MIGRATIONS } from './migrations';
+
+/** The only place that knows SQLite from PostgreSQL. */
+export function dataSourceOptions(target: DatabaseTarget, entities: DataSourceOptions['entities']): DataSourceOptions {
+  const common = {
+    entities,
+    migrations: MIGRATIONS,
+    migrationsRun: false,
+    synchronize: false,
+    logging: false as const,
+  };
+  if (target.type === 'sqlite') {
+    return { ...common, type: 'sqlite', database: target.path, enableWAL: true, busyTimeout: 10000 };
+  }
+  return { ...common, type: 'postgres', url: target.url, extra: { max: 10 }, applicationName: 'outreach-bot' };
+}

@@ -1,0 +1,69 @@
+import { Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
+import { AsyncMutex } from '../common/async-mutex';
+
+/**
+ * Transactions that behave the same on both engines. SQLite has one connection, so write
+ * transactions are queued in-process; PostgreSQL runs them concurrently and callers lock rows.
+ */
+@Injectable()
+export class DatabaseService implements OnModuleInit, OnApplicationShutdown {
+  private readonly logger = new Logger(DatabaseService.name);
+  private readonly writeLock = new AsyncMutex();
+
+  constructor(@InjectDataSource() readonly dataSource: DataSource) {}
+
+  get kind(): 'sqlite' | 'postgres' {
+    return this.dataSource.options.type === 'postgres' ? 'postgres' : 'sqlite';
+  }
+
+  get manager(): EntityManager {
+    return this.dataSource.manager;
+  }
+
+  async onModuleInit(): Promise<void> {
+    if (this.kind === 'sqlite') {
+      // WAL is set by the driver; NORMAL is durable across process crashes in WAL mode, and
+      // secure_delete overwrites the clear text of rows that redaction replaced.
+      await this.dataSource.query('PRAGMA synchronous = NORMAL');
+      await this.dataSource.query('PRAGMA secure_delete = ON');
+    }
+    const pending = await this.dataSource.showMigrations();
+    if (pending) {
+      const ran = await this.dataSource.runMigrations({ transaction: 'each' });
+      this.logger.log({ msg: 'migrations applied', migrations: ran.map((m) => m.name) });
+    }
+  }
+
+  async transaction<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
+    if (this.kind === 'sqlite') return this.writeLock.runExclusive(() => this.dataSource.transaction(work));
+    return this.dataSource.transaction(work);
+  }
+
+  /** Row lock for a SELECT inside a transaction (PostgreSQL); SQLite's queue already serialises writers. */
+  get forUpdate(): '' | ' FOR UPDATE' {
+    return this.kind === 'postgres' ? ' FOR UPDATE' : '';
+  }
+
+  async ping(): Promise<boolean> {
+    try {
+      await this.dataSource.query('SELECT 1');
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  /** Writes the WAL back into the main file and truncates it (used before a file-level privacy check). */
+  async checkpoint(): Promise<void> {
+    if (this.kind === 'sqlite') await this.dataSource.query('PRAGMA wal_checkpoint(TRUNCATE)');
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    if (this.dataSource.isInitialized) {
+      if (this.kind === 'sqlite') await this.writeLock.runExclusive(() => this.checkpoint().catch(() => undefined));
+      await this.dataSource.destroy();
+    }
+  }
+}

@@ -1,0 +1,4 @@
+import { Initial1763800000000 } from './1763800000000-initial';
+
+/** In order. A new migration is appended here; never edit one that has shipped. */
+export const MIGRATIONS = [Initial1763800000000];

@@ -1,0 +1,82 @@
+import { Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
+import { bigintNumber, epochMs } from '../database/columns';
+
+/**
+ * One turn, as evidence. Append-only: no code path updates or deletes a row; each row is chained
+ * to the previous one of its unit by SHA-256.
+ */
+@Entity('interaction_record')
+@Index('uq_interaction_seq', ['unitId', 'seq'], { unique: true })
+@Index('ix_interaction_time', ['unitId', 'occurredAt'])
+@Index('ix_interaction_conversation', ['conversationId', 'seq'])
+export class InteractionRecordEntity {
+  @PrimaryGeneratedColumn({ type: 'integer' })
+  id: number;
+
+  @Column({ type: 'varchar', length: 64 })
+  unitId: string;
+
+  /** Position in the unit's chain, from 1. */
+  @Column({ type: 'bigint', transformer: bigintNumber })
+  seq: number;
+
+  @Column({ type: 'bigint', transformer: epochMs })
+  occurredAt: Date;
+
+  @Column({ type: 'varchar', length: 16 })
+  channel: string;
+
+  @Column({ type: 'varchar', length: 36 })
+  conversationId: string;
+
+  @Column({ type: 'varchar', length: 64 })
+  userKey: string;
+
+  @Column({ type: 'varchar', length: 2 })
+  language: string;
+
+  @Column({ type: 'varchar', length: 32 })
+  intent: string;
+
+  @Column({ type: 'varchar', length: 48, nullable: true })
+  topic: string | null;
+
+  @Column({ type: 'real', nullable: true })
+  confidence: number | null;
+
+  /** Redacted, and only when the citizen consented. */
+  @Column({ type: 'text', nullable: true })
+  userText: string | null;
+
+  /** The reply as sent, rendered and redacted. */
+  @Column({ type: 'text' })
+  replyText: string;
+
+  @Column({ type: 'simple-json' })
+  replyKeys: string[];
+
+  @Column({ type: 'varchar', length: 16 })
+  contentVersion: string;
+
+  /** Plan items served, comma-separated with leading and trailing commas (",vneid,english_programme,"). */
+  @Column({ type: 'varchar', length: 255 })
+  planItems: string;
+
+  @Column({ type: 'varchar', length: 12 })
+  outcome: string;
+
+  @Column({ type: 'varchar', length: 4, nullable: true })
+  satisfaction: string | null;
+
+  @Column({ type: 'integer' })
+  latencyMs: number;
+
+  @Column({ type: 'integer', nullable: true })
+  inboxEventId: number | null;
+
+  @Column({ type: 'varchar', length: 64 })
+  prevHash: string;
+
+  @Column({ type: 'varchar', length: 64 })
+  hash: string;
+}

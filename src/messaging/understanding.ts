@@ -1,0 +1,34 @@
+import type { Language } from './language';
+
+export type EntityType = 'phone' | 'cccd' | 'cmnd' | 'bhyt' | 'social_insurance' | 'email' | 'ticket_code' | 'date';
+
+export interface Entity {
+  type: EntityType;
+  /** The text as found in the message. */
+  value: string;
+  start: number;
+  end: number;
+  /** Canonical form: digits only for numbers, upper case for codes, ISO yyyy-mm-dd for dates. */
+  normalized: string;
+}
+
+export interface IntentScore {
+  intent: string;
+  topic?: string;
+  score: number;
+}
+
+/** What nlu made of one message. */
+export interface Understanding {
+  language: Language;
+  intent: string;
+  topic?: string;
+  confidence: number;
+  /** Best guesses first; used for clarifying questions and context. */
+  ranking: IntentScore[];
+  entities: Entity[];
+  /** 'answer' when confident, 'clarify' when the top guesses are close or weak, 'fallback' otherwise. */
+  decision: 'answer' | 'clarify' | 'fallback';
+  /** True when the danger-sign safety net fired, whatever the classifier said. */
+  emergency: boolean;
+}

@@ -1,0 +1,57 @@
+import { Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
+import { epochMs } from '../database/columns';
+import type { OutboundMessage } from '../messaging/outbound-message';
+
+export type OutboxStatus = 'pending' | 'sending' | 'sent' | 'failed' | 'window_closed' | 'unreachable';
+
+/** A rendered reply waiting for (or done with) delivery; written in the same transaction as its turn. */
+@Entity('outbox_message')
+@Index('ix_outbox_due', ['status', 'nextAttemptAt'])
+@Index('ix_outbox_conversation', ['conversationId', 'id'])
+export class OutboxMessageEntity {
+  @PrimaryGeneratedColumn({ type: 'integer' })
+  id: number;
+
+  @Column({ type: 'varchar', length: 64 })
+  unitId: string;
+
+  @Column({ type: 'varchar', length: 16 })
+  channel: string;
+
+  @Column({ type: 'varchar', length: 36 })
+  conversationId: string;
+
+  @Column({ type: 'varchar', length: 128 })
+  recipientId: string;
+
+  @Column({ type: 'integer', nullable: true })
+  inboxEventId: number | null;
+
+  /** bot, or staff (a console reply). */
+  @Column({ type: 'varchar', length: 8, default: 'bot' })
+  origin: string;
+
+  @Column({ type: 'simple-json' })
+  message: OutboundMessage;
+
+  @Column({ type: 'varchar', length: 16, default: 'pending' })
+  status: OutboxStatus;
+
+  @Column({ type: 'integer', default: 0 })
+  attempts: number;
+
+  @Column({ type: 'bigint', transformer: epochMs })
+  nextAttemptAt: Date;
+
+  @Column({ type: 'text', nullable: true })
+  lastError: string | null;
+
+  @Column({ type: 'varchar', length: 128, nullable: true })
+  platformMessageId: string | null;
+
+  @Column({ type: 'bigint', transformer: epochMs })
+  createdAt: Date;
+
+  @Column({ type: 'bigint', nullable: true, transformer: epochMs })
+  sentAt: Date | null;
+}

@@ -1,0 +1,59 @@
+import type { PlanItem } from '../messaging/plan-item';
+
+export interface Localized {
+  vi: string;
+  en: string;
+}
+
+/** A time slot in minutes after local midnight, [start, end). */
+export interface Slot {
+  start: number;
+  end: number;
+}
+
+/** Office hours per weekday, 0 = Sunday … 6 = Saturday (local time). */
+export type WeeklySlots = Record<number, Slot[]>;
+
+export interface Unit {
+  id: string;
+  kind: 'department' | 'hospital' | 'health_centre' | 'college';
+  name: Localized;
+  governingBody: Localized;
+  address: Localized | null;
+  workingHours: Localized | null;
+  visitingHours: Localized | null;
+  booking: Localized | null;
+  website: string | null;
+  privacyPolicyUrl: string | null;
+  switchboard: string | null;
+  hotlines: { label: Localized; phone: string }[];
+  emergencyPhone: string | null;
+  departments: { name: Localized; location: Localized | null; phone: string | null }[];
+  officeHours: WeeklySlots | null;
+  planItems: { id: PlanItem; ref: Localized }[];
+  messenger?: {
+    pageId: string;
+    appSecretEnv: string;
+    pageAccessTokenEnv: string;
+    verifyTokenEnv: string;
+    humanAgentTag: boolean;
+  };
+  zalo?: {
+    oaId: string;
+    appId: string;
+    appSecretEnv: string;
+    oaSecretKeyEnv: string;
+    accessTokenEnv: string;
+    refreshTokenEnv: string;
+  };
+  oversight: boolean;
+  /** Fields still marked TO_FILL, for the operator's start-up warning and the console. */
+  missing: string[];
+}
+
+export interface UnitsCatalog {
+  units: Unit[];
+  defaultUnitId: string;
+  /** Local dates (yyyy-mm-dd) when staff are off. */
+  holidays: Set<string>;
+}
