@@ -39,7 +39,10 @@ function sleep(ms) {
 function build() {
   const started = Date.now();
   const tsc = require.resolve('typescript/bin/tsc', { paths: [root] });
-  const result = spawnSync(process.execPath, [tsc, '-p', 'tsconfig.build.json'], { cwd: root, stdio: ['ignore', 2, 2] });
+  const result = spawnSync(process.execPath, [tsc, '-p', 'tsconfig.build.json'], {
+    cwd: root,
+    stdio: ['ignore', 2, 2],
+  });
   if (result.status !== 0) {
     process.stderr.write('build failed: see the compiler errors above\n');
     process.exit(result.status ?? 1);

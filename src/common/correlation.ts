@@ -15,3 +15,8 @@ export function currentCorrelationId(): string | undefined {
 export function withCorrelationId<T>(correlationId: string, fn: () => T): T {
   return storage.run({ correlationId }, fn);
 }
+
+/** For callback-style hooks (Fastify's onRequest): the rest of the request runs inside the id. */
+export function runWithCorrelationId(correlationId: string, next: () => void): void {
+  storage.run({ correlationId }, next);
+}

@@ -3,6 +3,8 @@ import { currentCorrelationId } from './correlation';
 import { scrubLogText } from './scrub';
 
 const ORDER: Record<string, number> = { verbose: 0, debug: 1, log: 2, info: 2, warn: 3, error: 4, fatal: 5 };
+// Nest's start-up chatter (one line per module and route) is debug detail, not operations news.
+const CHATTY_CONTEXTS = new Set(['InstanceLoader', 'RoutesResolver', 'RouterExplorer']);
 
 /**
  * Structured logs: one JSON object per line on stdout, with the correlation id of the delivery in
@@ -46,6 +48,7 @@ export class JsonLogger implements LoggerService {
     // Nest passes (message, context) or (message, stack, context).
     const args = [...rest];
     const context = typeof args[args.length - 1] === 'string' ? (args.pop() as string) : undefined;
+    if (level === 'info' && context && CHATTY_CONTEXTS.has(context) && this.minLevel > ORDER.debug) return;
     const entry: Record<string, unknown> = { time: new Date().toISOString(), level };
     if (context) entry.context = context;
     const correlationId = currentCorrelationId();

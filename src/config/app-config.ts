@@ -5,7 +5,8 @@ import { ConfigurationError } from '../common/errors';
 import { projectRoot } from '../common/project-root';
 import type { EnvironmentVariables } from './env.schema';
 
-export type DatabaseTarget = { type: 'sqlite'; path: string } | { type: 'postgres'; url: string };
+export type DatabaseTarget =
+  { type: 'sqlite'; path: string } | { type: 'postgres'; url: string; schema?: string };
 
 /**
  * Typed, validated configuration. Built once from the environment; everything else reads it
@@ -17,11 +18,14 @@ export class AppConfig {
   readonly database: DatabaseTarget;
   readonly unitsFile: string;
 
-  constructor(env: EnvironmentVariables, private readonly raw: Record<string, string | undefined> = {}) {
+  constructor(
+    env: EnvironmentVariables,
+    private readonly raw: Record<string, string | undefined> = {},
+  ) {
     this.env = env;
     this.dataDir = absolute(env.DATA_DIR);
     this.unitsFile = env.UNITS_FILE;
-    this.database = parseDatabaseUrl(env.DATABASE_URL, this.dataDir);
+    this.database = parseDatabaseUrl(env.DATABASE_URL, this.dataDir, env.DATABASE_SCHEMA);
   }
 
   get isProduction(): boolean {
@@ -51,7 +55,9 @@ export class AppConfig {
     }
     const file = join(this.dataDir, 'secrets.json');
     if (!this.secretsCache) {
-      this.secretsCache = existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as Record<string, string>) : {};
+      this.secretsCache = existsSync(file)
+        ? (JSON.parse(readFileSync(file, 'utf8')) as Record<string, string>)
+        : {};
     }
     if (!this.secretsCache[name]) {
       this.secretsCache[name] = randomBytes(32).toString('hex');
@@ -66,12 +72,12 @@ function absolute(path: string): string {
   return isAbsolute(path) ? path : resolve(projectRoot(), path);
 }
 
-export function parseDatabaseUrl(url: string | undefined, dataDir: string): DatabaseTarget {
+export function parseDatabaseUrl(url: string | undefined, dataDir: string, schema?: string): DatabaseTarget {
   if (!url) return { type: 'sqlite', path: join(dataDir, 'bot.sqlite') };
   if (url.startsWith('sqlite:')) {
     const path = url.slice('sqlite:'.length).replace(/^\/\/(?=\/)/, '');
     if (!path) throw new ConfigurationError('DATABASE_URL must be sqlite:PATH with a file path');
     return { type: 'sqlite', path: path === ':memory:' ? path : absolute(path) };
   }
-  return { type: 'postgres', url };
+  return schema ? { type: 'postgres', url, schema } : { type: 'postgres', url };
 }

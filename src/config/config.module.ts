@@ -1,10 +1,11 @@
 import { Global, Module } from '@nestjs/common';
 import { ConfigModule as NestConfigModule } from '@nestjs/config';
+import { Clock, SystemClock } from '../common/clock';
 import { fromRoot } from '../common/project-root';
 import { AppConfig } from './app-config';
 import { validateEnv } from './env.schema';
 
-/** The one global module: validated configuration for everyone. */
+/** The one global module: validated configuration and the clock, for everyone. */
 @Global()
 @Module({
   imports: [
@@ -19,7 +20,9 @@ import { validateEnv } from './env.schema';
       provide: AppConfig,
       useFactory: () => new AppConfig(validateEnv(process.env), process.env),
     },
+    // The clock is part of the runtime environment; tests replace it with a FixedClock.
+    { provide: Clock, useClass: SystemClock },
   ],
-  exports: [AppConfig],
+  exports: [AppConfig, Clock],
 })
 export class ConfigModule {}

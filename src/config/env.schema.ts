@@ -23,7 +23,9 @@ const emptyToUndefined = ({ value }: { value: unknown }) =>
  * start with one line naming the variable. .env.example documents each of them.
  */
 export class EnvironmentVariables {
-  @IsIn(['development', 'production', 'test'], { message: 'NODE_ENV must be development, production or test' })
+  @IsIn(['development', 'production', 'test'], {
+    message: 'NODE_ENV must be development, production or test',
+  })
   NODE_ENV: 'development' | 'production' | 'test' = 'development';
 
   @Transform(toInt)
@@ -41,6 +43,12 @@ export class EnvironmentVariables {
     message: 'DATABASE_URL must be sqlite:PATH or postgres://USER:PASSWORD@HOST:PORT/DB',
   })
   DATABASE_URL?: string;
+
+  /** PostgreSQL only: the schema to use (created if missing); tests give each file its own. */
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @Matches(/^[a-z_][a-z0-9_]{0,62}$/, { message: 'DATABASE_SCHEMA must be a lower-case SQL identifier' })
+  DATABASE_SCHEMA?: string;
 
   @IsString()
   @MinLength(1, { message: 'DATA_DIR must be a directory path' })

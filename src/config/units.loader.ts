@@ -11,7 +11,11 @@ import { TO_FILL, UnitsFile, type LocalizedText, type UnitEntry, type WeeklySche
 
 function pathOf(errors: ValidationError[], prefix = ''): { path: string; message: string } | undefined {
   for (const e of errors) {
-    const here = /^\d+$/.test(e.property) ? `${prefix}[${e.property}]` : prefix ? `${prefix}.${e.property}` : e.property;
+    const here = /^\d+$/.test(e.property)
+      ? `${prefix}[${e.property}]`
+      : prefix
+        ? `${prefix}.${e.property}`
+        : e.property;
     if (e.constraints) {
       const message = Object.values(e.constraints)[0];
       return { path: here, message };
@@ -91,7 +95,10 @@ function toUnit(entry: UnitEntry): Unit {
       id: p.id as PlanItem,
       ref: localized(p.ref) ?? { vi: p.id, en: p.id },
     })),
-    messenger: entry.messenger && { ...entry.messenger, humanAgentTag: entry.messenger.humanAgentTag ?? false },
+    messenger: entry.messenger && {
+      ...entry.messenger,
+      humanAgentTag: entry.messenger.humanAgentTag ?? false,
+    },
     zalo: entry.zalo,
     oversight: entry.oversight ?? false,
     missing: [...new Set(missing)],
@@ -104,7 +111,13 @@ export function parseUnitsFile(text: string, label: string): UnitsCatalog {
   try {
     raw = parse(text);
   } catch (error) {
-    throw new ConfigurationError(`Units file ${label} is not valid YAML: ${errorMessage(error).split('\n')[0]}`);
+    throw new ConfigurationError(
+      `Units file ${label} is not valid YAML: ${errorMessage(error).split('\n')[0]}`,
+    );
+  }
+  // "officeHours: TO_FILL" stands for a whole block not given yet.
+  for (const unit of (raw as { units?: Record<string, unknown>[] } | null)?.units ?? []) {
+    if (unit && unit.officeHours === TO_FILL) delete unit.officeHours;
   }
   const file = plainToInstance(UnitsFile, raw ?? {});
   const errors = validateSync(file, { forbidUnknownValues: false });
@@ -117,7 +130,9 @@ export function parseUnitsFile(text: string, label: string): UnitsCatalog {
   }
   const defaultUnitId = file.defaultUnit ?? file.units[0].id;
   if (!ids.has(defaultUnitId)) {
-    throw new ConfigurationError(`Units file ${label}: defaultUnit "${defaultUnitId}" is not one of the units`);
+    throw new ConfigurationError(
+      `Units file ${label}: defaultUnit "${defaultUnitId}" is not one of the units`,
+    );
   }
   const units = file.units.map(toUnit);
   // The default unit comes first everywhere (the web chat's chooser, /api/units).

@@ -25,7 +25,10 @@ export class LocalizedText {
 
 export class PhoneEntry {
   @ValidateNested() @Type(() => LocalizedText) label: LocalizedText;
-  @IsString() @Matches(/^(TO_FILL|\+?[0-9][0-9 .]{2,18})$/, { message: 'phone must be digits (spaces and dots allowed) or TO_FILL' })
+  @IsString()
+  @Matches(/^(TO_FILL|\+?[0-9][0-9 .]{2,18})$/, {
+    message: 'phone must be digits (spaces and dots allowed) or TO_FILL',
+  })
   phone: string;
 }
 
@@ -36,7 +39,7 @@ export class DepartmentEntry {
 }
 
 export class PlanItemRef {
-  @IsIn(PLAN_ITEMS as unknown as string[], { message: `planItems[].id must be one of ${PLAN_ITEMS.join(', ')}` })
+  @IsIn(PLAN_ITEMS, { message: `planItems[].id must be one of ${PLAN_ITEMS.join(', ')}` })
   id: string;
   /** Where the item stands in the unit's own plan, for report tables. */
   @ValidateNested() @Type(() => LocalizedText) ref: LocalizedText;
@@ -45,13 +48,34 @@ export class PlanItemRef {
 const SLOT = /^([01]\d|2[0-3]):[0-5]\d-([01]\d|2[0-3]):[0-5]\d$/;
 
 export class WeeklySchedule {
-  @IsOptional() @IsArray() @Matches(SLOT, { each: true, message: 'office hours are "HH:MM-HH:MM"' }) mon?: string[];
-  @IsOptional() @IsArray() @Matches(SLOT, { each: true, message: 'office hours are "HH:MM-HH:MM"' }) tue?: string[];
-  @IsOptional() @IsArray() @Matches(SLOT, { each: true, message: 'office hours are "HH:MM-HH:MM"' }) wed?: string[];
-  @IsOptional() @IsArray() @Matches(SLOT, { each: true, message: 'office hours are "HH:MM-HH:MM"' }) thu?: string[];
-  @IsOptional() @IsArray() @Matches(SLOT, { each: true, message: 'office hours are "HH:MM-HH:MM"' }) fri?: string[];
-  @IsOptional() @IsArray() @Matches(SLOT, { each: true, message: 'office hours are "HH:MM-HH:MM"' }) sat?: string[];
-  @IsOptional() @IsArray() @Matches(SLOT, { each: true, message: 'office hours are "HH:MM-HH:MM"' }) sun?: string[];
+  @IsOptional()
+  @IsArray()
+  @Matches(SLOT, { each: true, message: 'office hours are "HH:MM-HH:MM"' })
+  mon?: string[];
+  @IsOptional()
+  @IsArray()
+  @Matches(SLOT, { each: true, message: 'office hours are "HH:MM-HH:MM"' })
+  tue?: string[];
+  @IsOptional()
+  @IsArray()
+  @Matches(SLOT, { each: true, message: 'office hours are "HH:MM-HH:MM"' })
+  wed?: string[];
+  @IsOptional()
+  @IsArray()
+  @Matches(SLOT, { each: true, message: 'office hours are "HH:MM-HH:MM"' })
+  thu?: string[];
+  @IsOptional()
+  @IsArray()
+  @Matches(SLOT, { each: true, message: 'office hours are "HH:MM-HH:MM"' })
+  fri?: string[];
+  @IsOptional()
+  @IsArray()
+  @Matches(SLOT, { each: true, message: 'office hours are "HH:MM-HH:MM"' })
+  sat?: string[];
+  @IsOptional()
+  @IsArray()
+  @Matches(SLOT, { each: true, message: 'office hours are "HH:MM-HH:MM"' })
+  sun?: string[];
 }
 
 export class MessengerUnitConfig {
@@ -73,7 +97,8 @@ export class ZaloUnitConfig {
 }
 
 export class UnitEntry {
-  @IsString() @Matches(/^[a-z0-9][a-z0-9-]{1,62}$/, { message: 'id must be lower-case letters, digits and dashes' })
+  @IsString()
+  @Matches(/^[a-z0-9][a-z0-9-]{1,62}$/, { message: 'id must be lower-case letters, digits and dashes' })
   id: string;
 
   @IsIn(['department', 'hospital', 'health_centre', 'college'])
@@ -87,26 +112,39 @@ export class UnitEntry {
   @IsOptional() @ValidateNested() @Type(() => LocalizedText) visitingHours?: LocalizedText;
   @IsOptional() @ValidateNested() @Type(() => LocalizedText) booking?: LocalizedText;
 
-  @IsString() @Matches(/^(TO_FILL|https:\/\/[^\s]+)$/, { message: 'website must be an https:// address or TO_FILL' })
+  @IsString()
+  @Matches(/^(TO_FILL|https:\/\/[^\s]+)$/, { message: 'website must be an https:// address or TO_FILL' })
   website: string;
 
-  @IsOptional() @IsString() @Matches(/^(TO_FILL|https:\/\/[^\s]+)$/, { message: 'privacyPolicyUrl must be https:// or TO_FILL' })
+  @IsOptional()
+  @IsString()
+  @Matches(/^(TO_FILL|https:\/\/[^\s]+)$/, { message: 'privacyPolicyUrl must be https:// or TO_FILL' })
   privacyPolicyUrl?: string;
 
-  @IsString() @Matches(/^(TO_FILL|\+?[0-9][0-9 .]{2,18})$/, { message: 'switchboard must be digits or TO_FILL' })
+  @IsString()
+  @Matches(/^(TO_FILL|\+?[0-9][0-9 .]{2,18})$/, { message: 'switchboard must be digits or TO_FILL' })
   switchboard: string;
 
   @IsArray() @ValidateNested({ each: true }) @Type(() => PhoneEntry) hotlines: PhoneEntry[];
 
-  @IsString() @Matches(/^(TO_FILL|\+?[0-9][0-9 .]{2,18})$/, { message: 'emergencyPhone must be digits or TO_FILL' })
+  @IsString()
+  @Matches(/^(TO_FILL|\+?[0-9][0-9 .]{2,18})$/, { message: 'emergencyPhone must be digits or TO_FILL' })
   emergencyPhone: string;
 
-  @IsOptional() @IsArray() @ValidateNested({ each: true }) @Type(() => DepartmentEntry) departments?: DepartmentEntry[];
+  @IsOptional()
+  @IsArray()
+  @ValidateNested({ each: true })
+  @Type(() => DepartmentEntry)
+  departments?: DepartmentEntry[];
 
   /** Weekly office hours in local time (Asia/Ho_Chi_Minh); TO_FILL = unknown. */
   @IsOptional() @ValidateNested() @Type(() => WeeklySchedule) officeHours?: WeeklySchedule;
 
-  @IsArray() @ArrayMinSize(1) @ValidateNested({ each: true }) @Type(() => PlanItemRef) planItems: PlanItemRef[];
+  @IsArray()
+  @ArrayMinSize(1)
+  @ValidateNested({ each: true })
+  @Type(() => PlanItemRef)
+  planItems: PlanItemRef[];
 
   @IsOptional() @ValidateNested() @Type(() => MessengerUnitConfig) messenger?: MessengerUnitConfig;
   @IsOptional() @ValidateNested() @Type(() => ZaloUnitConfig) zalo?: ZaloUnitConfig;
@@ -118,9 +156,12 @@ export class UnitEntry {
 export class UnitsFile {
   @IsOptional() @IsString() defaultUnit?: string;
   /** Public holidays (yyyy-mm-dd, local dates) when staff are off. */
-  @IsOptional() @IsArray() @Matches(/^\d{4}-\d{2}-\d{2}$/, { each: true, message: 'holidays are yyyy-mm-dd dates' })
+  @IsOptional()
+  @IsArray()
+  @Matches(/^\d{4}-\d{2}-\d{2}$/, { each: true, message: 'holidays are yyyy-mm-dd dates' })
   holidays?: string[];
-  @IsArray() @ArrayMinSize(1, { message: 'units must list at least one unit' })
+  @IsArray()
+  @ArrayMinSize(1, { message: 'units must list at least one unit' })
   @ValidateNested({ each: true })
   @Type(() => UnitEntry)
   units: UnitEntry[];

@@ -6,7 +6,8 @@ import type { ValueTransformer } from 'typeorm';
  */
 export const epochMs: ValueTransformer = {
   to: (value: Date | null | undefined) => (value instanceof Date ? value.getTime() : (value ?? null)),
-  from: (value: string | number | null) => (value === null || value === undefined ? null : new Date(Number(value))),
+  from: (value: string | number | null) =>
+    value === null || value === undefined ? null : new Date(Number(value)),
 };
 
 /** PostgreSQL returns bigint as a string; counters and sequence numbers are safe as numbers. */

@@ -3,7 +3,10 @@ import type { DatabaseTarget } from '../config/app-config';
 import { MIGRATIONS } from './migrations';
 
 /** The only place that knows SQLite from PostgreSQL. */
-export function dataSourceOptions(target: DatabaseTarget, entities: DataSourceOptions['entities']): DataSourceOptions {
+export function dataSourceOptions(
+  target: DatabaseTarget,
+  entities: DataSourceOptions['entities'],
+): DataSourceOptions {
   const common = {
     entities,
     migrations: MIGRATIONS,
@@ -14,5 +17,12 @@ export function dataSourceOptions(target: DatabaseTarget, entities: DataSourceOp
   if (target.type === 'sqlite') {
     return { ...common, type: 'sqlite', database: target.path, enableWAL: true, busyTimeout: 10000 };
   }
-  return { ...common, type: 'postgres', url: target.url, extra: { max: 10 }, applicationName: 'outreach-bot' };
+  return {
+    ...common,
+    type: 'postgres',
+    url: target.url,
+    ...(target.schema ? { schema: target.schema } : {}),
+    extra: { max: 10, ...(target.schema ? { options: `-c search_path=${target.schema}` } : {}) },
+    applicationName: 'outreach-bot',
+  };
 }

@@ -14,7 +14,12 @@ import { DatabaseService } from './database.service';
         if (config.database.type === 'sqlite' && config.database.path !== ':memory:') {
           mkdirSync(dirname(config.database.path), { recursive: true });
         }
-        return { ...dataSourceOptions(config.database, []), autoLoadEntities: true, retryAttempts: 2, retryDelay: 1000 };
+        return {
+          ...dataSourceOptions(config.database, []),
+          autoLoadEntities: true,
+          retryAttempts: 2,
+          retryDelay: 1000,
+        };
       },
     }),
   ],

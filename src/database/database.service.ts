@@ -29,6 +29,9 @@ export class DatabaseService implements OnModuleInit, OnApplicationShutdown {
       await this.dataSource.query('PRAGMA synchronous = NORMAL');
       await this.dataSource.query('PRAGMA secure_delete = ON');
     }
+    const schema =
+      this.kind === 'postgres' ? (this.dataSource.options as { schema?: string }).schema : undefined;
+    if (schema) await this.dataSource.query(`CREATE SCHEMA IF NOT EXISTS "${schema}"`);
     const pending = await this.dataSource.showMigrations();
     if (pending) {
       const ran = await this.dataSource.runMigrations({ transaction: 'each' });
@@ -62,7 +65,8 @@ export class DatabaseService implements OnModuleInit, OnApplicationShutdown {
 
   async onApplicationShutdown(): Promise<void> {
     if (this.dataSource.isInitialized) {
-      if (this.kind === 'sqlite') await this.writeLock.runExclusive(() => this.checkpoint().catch(() => undefined));
+      if (this.kind === 'sqlite')
+        await this.writeLock.runExclusive(() => this.checkpoint().catch(() => undefined));
       await this.dataSource.destroy();
     }
   }

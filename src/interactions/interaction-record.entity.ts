@@ -41,7 +41,7 @@ export class InteractionRecordEntity {
   @Column({ type: 'varchar', length: 48, nullable: true })
   topic: string | null;
 
-  @Column({ type: 'real', nullable: true })
+  @Column({ type: 'double precision', nullable: true })
   confidence: number | null;
 
   /** Redacted, and only when the citizen consented. */

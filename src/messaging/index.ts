@@ -5,3 +5,5 @@ export * from './plan-item';
 export * from './reply';
 export * from './understanding';
 export * from './intent';
+export * from './turn-result';
+export * from './channel-sender';

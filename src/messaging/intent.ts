@@ -20,6 +20,8 @@ export interface UnitView {
   privacyPolicyUrl: string | null;
   /** Whether staff are at work now (office hours, weekends, public holidays). */
   staffAvailable: boolean;
+  /** False while the unit has not filled in its office hours: then staffAvailable means nothing. */
+  staffHoursKnown: boolean;
   /** When staff are next at work, already formatted for the conversation's language. */
   staffBackAt: string | null;
 }
@@ -51,6 +53,8 @@ export interface TurnContext {
   input: TurnInput;
   /** The topic the router settled on (from a payload, the classifier, or the conversation's context). */
   topic?: string;
+  /** A payload's argument ("complaint:status:PA-2026-000123") or a recognised ticket code. */
+  arg?: string;
   now: Date;
 }
 

@@ -4,7 +4,14 @@ import type { PlanItem } from './plan-item';
 /** How a turn ended, as counted in the reports. */
 export type Outcome = 'answered' | 'clarified' | 'fallback' | 'handoff' | 'ticket' | 'emergency';
 
-export const OUTCOMES: readonly Outcome[] = ['answered', 'clarified', 'fallback', 'handoff', 'ticket', 'emergency'];
+export const OUTCOMES: readonly Outcome[] = [
+  'answered',
+  'clarified',
+  'fallback',
+  'handoff',
+  'ticket',
+  'emergency',
+];
 
 /** A text to render: an i18n key "namespace:path" and its parameters. Text itself lives in locales/. */
 export interface Text {
@@ -45,7 +52,7 @@ export type ConversationEffect =
   | { type: 'handoff_start'; reason: string }
   | { type: 'satisfaction'; value: 'up' | 'down' }
   | { type: 'data_deletion_request' }
-  | { type: 'callback_request' };
+  | { type: 'callback_request'; contact: string | null };
 
 export interface Reply {
   messages: ReplyMessage[];

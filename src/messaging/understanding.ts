@@ -1,6 +1,7 @@
 import type { Language } from './language';
 
-export type EntityType = 'phone' | 'cccd' | 'cmnd' | 'bhyt' | 'social_insurance' | 'email' | 'ticket_code' | 'date';
+export type EntityType =
+  'phone' | 'cccd' | 'cmnd' | 'bhyt' | 'social_insurance' | 'email' | 'ticket_code' | 'date';
 
 export interface Entity {
   type: EntityType;

@@ -27,6 +27,14 @@ export class OutboxMessageEntity {
   @Column({ type: 'integer', nullable: true })
   inboxEventId: number | null;
 
+  /** When the citizen last wrote before this message: the platforms' reply windows count from it. */
+  @Column({ type: 'bigint', nullable: true, transformer: epochMs })
+  userMessageAt: Date | null;
+
+  /** Order of the message within its turn. */
+  @Column({ type: 'integer', default: 0 })
+  position: number;
+
   /** bot, or staff (a console reply). */
   @Column({ type: 'varchar', length: 8, default: 'bot' })
   origin: string;
@@ -40,6 +48,7 @@ export class OutboxMessageEntity {
   @Column({ type: 'integer', default: 0 })
   attempts: number;
 
+  /** Not before this instant (backoff); while sending, the lease expiry. */
   @Column({ type: 'bigint', transformer: epochMs })
   nextAttemptAt: Date;
 

@@ -1,4 +1,10 @@
-import { Table, TableIndex, type MigrationInterface, type QueryRunner, type TableColumnOptions } from 'typeorm';
+import {
+  Table,
+  TableIndex,
+  type MigrationInterface,
+  type QueryRunner,
+  type TableColumnOptions,
+} from 'typeorm';
 
 // Written with the schema builder, not raw SQL, so the same migration runs on SQLite and PostgreSQL.
 const id = (): TableColumnOptions => ({
@@ -15,14 +21,22 @@ const str = (name: string, length: number, nullable = false, def?: string): Tabl
   isNullable: nullable,
   ...(def !== undefined ? { default: `'${def}'` } : {}),
 });
-const text = (name: string, nullable = true): TableColumnOptions => ({ name, type: 'text', isNullable: nullable });
+const text = (name: string, nullable = true): TableColumnOptions => ({
+  name,
+  type: 'text',
+  isNullable: nullable,
+});
 const int = (name: string, nullable = false, def?: number): TableColumnOptions => ({
   name,
   type: 'integer',
   isNullable: nullable,
   ...(def !== undefined ? { default: def } : {}),
 });
-const ms = (name: string, nullable = false): TableColumnOptions => ({ name, type: 'bigint', isNullable: nullable });
+const ms = (name: string, nullable = false): TableColumnOptions => ({
+  name,
+  type: 'bigint',
+  isNullable: nullable,
+});
 
 export class Initial1763800000000 implements MigrationInterface {
   name = 'Initial1763800000000';
@@ -54,7 +68,11 @@ export class Initial1763800000000 implements MigrationInterface {
           ms('updatedAt'),
         ],
         indices: [
-          new TableIndex({ name: 'uq_conversation_user', columnNames: ['unitId', 'channel', 'userId'], isUnique: true }),
+          new TableIndex({
+            name: 'uq_conversation_user',
+            columnNames: ['unitId', 'channel', 'userId'],
+            isUnique: true,
+          }),
           new TableIndex({ name: 'ix_conversation_handoff', columnNames: ['unitId', 'handoffUntil'] }),
         ],
       }),
@@ -85,7 +103,11 @@ export class Initial1763800000000 implements MigrationInterface {
           str('correlationId', 36, true),
         ],
         indices: [
-          new TableIndex({ name: 'uq_inbox_external', columnNames: ['channel', 'externalId'], isUnique: true }),
+          new TableIndex({
+            name: 'uq_inbox_external',
+            columnNames: ['channel', 'externalId'],
+            isUnique: true,
+          }),
           new TableIndex({ name: 'ix_inbox_status', columnNames: ['status', 'id'] }),
           new TableIndex({ name: 'ix_inbox_conversation', columnNames: ['conversationKey', 'id'] }),
         ],
@@ -102,6 +124,8 @@ export class Initial1763800000000 implements MigrationInterface {
           str('conversationId', 36),
           str('recipientId', 128),
           int('inboxEventId', true),
+          ms('userMessageAt', true),
+          int('position', false, 0),
           str('origin', 8, false, 'bot'),
           text('message', false),
           str('status', 16, false, 'pending'),
@@ -115,6 +139,8 @@ export class Initial1763800000000 implements MigrationInterface {
         indices: [
           new TableIndex({ name: 'ix_outbox_due', columnNames: ['status', 'nextAttemptAt'] }),
           new TableIndex({ name: 'ix_outbox_conversation', columnNames: ['conversationId', 'id'] }),
+          new TableIndex({ name: 'ix_outbox_inbox', columnNames: ['inboxEventId'] }),
+          new TableIndex({ name: 'ix_outbox_recipient', columnNames: ['channel', 'recipientId', 'id'] }),
         ],
       }),
     );
@@ -150,7 +176,7 @@ export class Initial1763800000000 implements MigrationInterface {
           str('language', 2),
           str('intent', 32),
           str('topic', 48, true),
-          { name: 'confidence', type: 'real', isNullable: true },
+          { name: 'confidence', type: 'double precision', isNullable: true },
           text('userText'),
           text('replyText', false),
           text('replyKeys', false),
@@ -171,6 +197,25 @@ export class Initial1763800000000 implements MigrationInterface {
       }),
     );
 
+    await q.createTable(
+      new Table({
+        name: 'staff_request',
+        columns: [
+          id(),
+          str('unitId', 64),
+          str('conversationId', 36),
+          str('kind', 16),
+          str('status', 8, false, 'open'),
+          text('contact'),
+          ms('createdAt'),
+          ms('closedAt', true),
+          str('closedBy', 191, true),
+          text('note'),
+        ],
+        indices: [new TableIndex({ name: 'ix_staff_request_open', columnNames: ['unitId', 'status', 'id'] })],
+      }),
+    );
+
     // The head of each unit's hash chain: locked while a record is appended (PostgreSQL), so
     // several instances extend one chain without forks.
     await q.createTable(
@@ -188,6 +233,7 @@ export class Initial1763800000000 implements MigrationInterface {
   async down(q: QueryRunner): Promise<void> {
     for (const table of [
       'interaction_chain',
+      'staff_request',
       'interaction_record',
       'outbox_attempt',
       'outbox_message',

@@ -1,0 +1,5 @@
+import { Module } from '@nestjs/common';
+import { FallbackIntent } from './fallback.intent';
+
+@Module({ providers: [FallbackIntent], exports: [FallbackIntent] })
+export class FallbackModule {}

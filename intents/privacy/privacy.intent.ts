@@ -1,0 +1,63 @@
+import { Injectable } from '@nestjs/common';
+import type { Intent, Reply, ReplyButton, TurnContext } from '../../src/messaging';
+import { answered, mainMenu, message, quick, text } from '../common/reply-kit';
+
+/**
+ * Welcome, the privacy notice and the consent choice (Law 91/2025 on personal data: health data is
+ * sensitive, silence is not consent — domain-facts.md §6). The choice can be changed at any time.
+ */
+@Injectable()
+export class PrivacyIntent implements Intent {
+  readonly name = 'privacy';
+
+  handle(ctx: TurnContext): Reply {
+    switch (ctx.topic) {
+      case 'consent_yes':
+        return {
+          ...answered(
+            [message([text('privacy:consent_yes')], { quickReplies: mainMenu() })],
+            ['data_protection'],
+            'consent_yes',
+            false,
+          ),
+          effects: [{ type: 'consent', granted: true }],
+        };
+      case 'consent_no':
+        return {
+          ...answered(
+            [message([text('privacy:consent_no')], { quickReplies: mainMenu() })],
+            ['data_protection'],
+            'consent_no',
+            false,
+          ),
+          effects: [{ type: 'consent', granted: false }],
+        };
+      case 'first_contact':
+        return answered(
+          [this.notice(ctx, 'privacy:first_contact')],
+          ['data_protection'],
+          'first_contact',
+          false,
+        );
+      case 'notice':
+        return answered([this.notice(ctx, 'privacy:notice_intro')], ['data_protection'], 'notice', false);
+      default:
+        return answered(
+          [message([text('privacy:welcome')]), this.notice(ctx, 'privacy:notice_intro')],
+          ['data_protection'],
+          'welcome',
+          false,
+        );
+    }
+  }
+
+  private notice(ctx: TurnContext, introKey: string) {
+    const buttons: ReplyButton[] = ctx.unit.privacyPolicyUrl
+      ? [{ title: text('privacy:policy_button'), url: ctx.unit.privacyPolicyUrl }]
+      : [];
+    return message([text(introKey), text('privacy:notice')], {
+      quickReplies: [quick('privacy:agree', 'CONSENT_YES'), quick('privacy:disagree', 'CONSENT_NO')],
+      ...(buttons.length ? { buttons } : {}),
+    });
+  }
+}

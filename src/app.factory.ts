@@ -1,0 +1,50 @@
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import type { LoggerService, Type } from '@nestjs/common';
+import { newCorrelationId, runWithCorrelationId } from './common/correlation';
+import { HttpErrorFilter } from './common/http-exception.filter';
+import { createValidationPipe } from './common/validation.pipe';
+
+export const BODY_LIMIT = 1024 * 1024;
+
+/**
+ * The HTTP application as production runs it: Fastify, raw bodies kept for webhook signatures,
+ * 1 MB body limit (larger → 413), validation, JSON errors, a correlation id per request, OpenAPI
+ * at /api/docs. Tests build the app through here too.
+ */
+export async function createApp(
+  module: Type<unknown>,
+  options: { logger?: LoggerService | false } = {},
+): Promise<NestFastifyApplication> {
+  const adapter = new FastifyAdapter({ bodyLimit: BODY_LIMIT, trustProxy: true });
+  const app = await NestFactory.create<NestFastifyApplication>(module, adapter, {
+    rawBody: true,
+    logger: options.logger === undefined ? undefined : options.logger,
+    bufferLogs: options.logger !== false,
+    abortOnError: false,
+  });
+  const fastify = app.getHttpAdapter().getInstance();
+  fastify.addHook('onRequest', (request, reply, done) => {
+    const header = request.headers['x-correlation-id'];
+    const id = typeof header === 'string' && /^[\w-]{8,64}$/.test(header) ? header : newCorrelationId();
+    void reply.header('x-correlation-id', id);
+    runWithCorrelationId(id, done);
+  });
+  app.useGlobalFilters(new HttpErrorFilter());
+  app.useGlobalPipes(createValidationPipe());
+  app.enableShutdownHooks(['SIGTERM', 'SIGINT']);
+
+  const document = SwaggerModule.createDocument(
+    app,
+    new DocumentBuilder()
+      .setTitle('Outreach bot')
+      .setDescription(
+        'Web chat API, units, health. Webhooks for Messenger and Zalo OA are documented in the README.',
+      )
+      .setVersion('1')
+      .build(),
+  );
+  SwaggerModule.setup('api/docs', app, document, { jsonDocumentUrl: 'api/docs/openapi.json' });
+  return app;
+}

@@ -1,0 +1,426 @@
+import { randomUUID } from 'node:crypto';
+import { performance } from 'node:perf_hooks';
+import { Inject, Injectable, Logger, type OnModuleInit } from '@nestjs/common';
+import { Clock } from '../common/clock';
+import { errorMessage } from '../common/errors';
+import { SecretBox } from '../common/secret-box';
+import { AppConfig } from '../config/app-config';
+import { DatabaseService } from '../database/database.service';
+import { I18nService, type RenderedReply } from '../i18n/i18n.service';
+import type { InboxAck, InboxHandler } from '../inbox/inbox.worker';
+import { InboxWorker } from '../inbox/inbox.worker';
+import { InteractionsService } from '../interactions/interactions.service';
+import type { InboundEvent } from '../messaging/inbound-event';
+import {
+  INTENTS,
+  type ConversationView,
+  type Intent,
+  type TurnContext,
+  type TurnInput,
+} from '../messaging/intent';
+import { isLanguage, type Language } from '../messaging/language';
+import type { PlanItem } from '../messaging/plan-item';
+import type { Reply } from '../messaging/reply';
+import type { TurnResult } from '../messaging/turn-result';
+import { NluService } from '../nlu/nlu.service';
+import { OutboxService } from '../outbox/outbox.service';
+import { localMidnight } from '../units/office-hours';
+import type { Unit } from '../units/unit';
+import { UnitsService } from '../units/units.service';
+import { ConversationEntity } from './conversation.entity';
+import { ConcurrentTurnError, ConversationRepository } from './conversation.repository';
+import { CONTENT_INTENTS, route, type Route } from './turn-router';
+
+const EMPTY_TURN_INTENT = 'none';
+
+/**
+ * One turn: understand → decide → reply → render → record, then the outbox. Everything the turn
+ * writes (conversation, interaction record, outbox, inbox status) commits in one transaction, so a
+ * crash leaves either the whole turn or none of it, and a re-run never answers twice.
+ */
+@Injectable()
+export class ConversationEngine implements InboxHandler, OnModuleInit {
+  private readonly logger = new Logger(ConversationEngine.name);
+  private readonly intents = new Map<string, Intent>();
+  private readonly contacts: SecretBox;
+
+  constructor(
+    @Inject(INTENTS) intents: Intent[],
+    private readonly nlu: NluService,
+    private readonly i18n: I18nService,
+    private readonly units: UnitsService,
+    private readonly interactions: InteractionsService,
+    private readonly outbox: OutboxService,
+    private readonly conversations: ConversationRepository,
+    private readonly db: DatabaseService,
+    private readonly clock: Clock,
+    private readonly config: AppConfig,
+    private readonly worker: InboxWorker,
+  ) {
+    for (const intent of intents) this.intents.set(intent.name, intent);
+    this.contacts = new SecretBox(config.serverSecret('USER_KEY_SECRET'), 'contact-v1');
+  }
+
+  onModuleInit(): void {
+    this.worker.setHandler(this);
+  }
+
+  async handle(event: InboundEvent, inboxEventId: number, ack: InboxAck): Promise<TurnResult> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.turn(event, inboxEventId, ack);
+      } catch (error) {
+        // Another instance took a turn of the same conversation meanwhile: redo ours on fresh state.
+        if (error instanceof ConcurrentTurnError && attempt < 3) continue;
+        throw error;
+      }
+    }
+  }
+
+  async resultOf(inboxEventId: number): Promise<TurnResult | null> {
+    const record = await this.interactions.byInboxEvent(inboxEventId);
+    const messages = await this.outbox.byInboxEvent(inboxEventId);
+    if (!record)
+      return messages.length
+        ? null
+        : { inboxEventId, replies: [], intent: EMPTY_TURN_INTENT, language: 'vi' };
+    return {
+      inboxEventId,
+      replies: messages.map((m) => m.message),
+      intent: record.intent,
+      topic: record.topic ?? undefined,
+      language: isLanguage(record.language) ? record.language : 'vi',
+    };
+  }
+
+  private async turn(event: InboundEvent, inboxEventId: number, ack: InboxAck): Promise<TurnResult> {
+    const started = performance.now();
+    const now = this.clock.now();
+    const unit = this.units.get(event.unitId);
+    if (!unit) {
+      // The unit left the units file after the event was accepted: keep the row, answer nothing.
+      await this.db.transaction((m) => ack.complete(m, null));
+      return { inboxEventId, replies: [], intent: EMPTY_TURN_INTENT, language: 'vi' };
+    }
+
+    const existing = await this.conversations.findByUser(unit.id, event.channel, event.userId);
+    const conversation = existing ?? this.newConversation(unit, event, now);
+    const readTurnCount = existing ? existing.turnCount : null;
+
+    if (event.kind === 'unfollow') {
+      // Not a turn: nothing to answer, nothing to record as propaganda.
+      await this.db.transaction((m) => ack.complete(m, null));
+      return {
+        inboxEventId,
+        replies: [],
+        intent: EMPTY_TURN_INTENT,
+        language: this.languageOf(conversation),
+      };
+    }
+
+    const text = event.text?.trim() ? event.text : undefined;
+    const understanding = text
+      ? this.nlu.understand(text, {
+          language: existing ? this.languageOf(conversation) : event.languageHint,
+          previousIntent: conversation.lastIntent,
+          previousTopic: conversation.lastTopic,
+        })
+      : undefined;
+    const input: TurnInput = { kind: event.kind, text, payload: event.payload, understanding };
+    const view = this.view(conversation, !existing);
+    const decided = route(input, view, new Set(this.intents.keys()));
+    let language: Language = understanding?.language ?? this.languageOf(conversation);
+
+    const handedOff = !!conversation.handoffUntil && conversation.handoffUntil.getTime() > now.getTime();
+    let reply: Reply;
+    if (handedOff && decided.intent !== 'emergency') {
+      // A person has the conversation: the bot stays silent and only keeps the record.
+      reply = { messages: [], outcome: 'handoff', planItems: [], topic: decided.topic };
+    } else {
+      reply = await this.ask(decided, unit, view, input, language, now);
+    }
+
+    const effects = this.applyEffects(reply, conversation, now);
+    if (effects.language) language = effects.language;
+    conversation.language = language;
+
+    if (!handedOff) this.addFollowUps(reply, decided, conversation, view, unit, input, language, now);
+
+    const rendered = this.render(reply, language, unit, now);
+    const planItems = new Set<PlanItem>(reply.planItems);
+    if (language === 'en' && rendered.messages.length) planItems.add('english_programme');
+
+    this.updateState(conversation, decided, reply, event, now);
+
+    const keepText = conversation.consent === 'granted';
+    const latencyMs = performance.now() - started;
+    await this.db.transaction(async (manager) => {
+      await this.conversations.saveTurn(manager, conversation, readTurnCount);
+      for (const request of effects.staffRequests) {
+        await this.conversations.addStaffRequest(manager, {
+          unitId: unit.id,
+          conversationId: conversation.id,
+          kind: request.kind,
+          contact: request.contact ? this.contacts.encrypt(request.contact) : null,
+          createdAt: now,
+        });
+      }
+      await this.interactions.append(manager, {
+        unitId: unit.id,
+        occurredAt: now,
+        channel: event.channel,
+        conversationId: conversation.id,
+        userId: event.userId,
+        language,
+        intent: decided.intent,
+        topic: reply.topic ?? decided.topic ?? null,
+        confidence:
+          decided.via === 'classifier' || decided.via === 'context'
+            ? (understanding?.confidence ?? null)
+            : null,
+        userText: text ?? null,
+        keepText,
+        replyText: rendered.messages.map((m) => m.text).join('\n\n'),
+        replyKeys: rendered.keys,
+        planItems: [...planItems],
+        outcome: reply.outcome,
+        satisfaction: effects.satisfaction,
+        latencyMs,
+        inboxEventId,
+      });
+      await this.outbox.enqueue(
+        manager,
+        rendered.messages.map((message, position) => ({
+          unitId: unit.id,
+          channel: event.channel,
+          conversationId: conversation.id,
+          recipientId: event.userId,
+          inboxEventId,
+          userMessageAt: event.occurredAt,
+          position,
+          origin: 'bot',
+          message,
+        })),
+      );
+      // Without consent the inbox keeps no text either, only that the event was handled.
+      await ack.complete(manager, keepText ? this.redactOrNull(text) : null);
+    });
+    if (rendered.messages.length) this.outbox.notify();
+
+    return {
+      inboxEventId,
+      replies: rendered.messages,
+      intent: decided.intent,
+      topic: reply.topic ?? decided.topic,
+      language,
+    };
+  }
+
+  private async ask(
+    decided: Route,
+    unit: Unit,
+    view: ConversationView,
+    input: TurnInput,
+    language: Language,
+    now: Date,
+  ): Promise<Reply> {
+    const intent = this.intents.get(decided.intent) ?? this.intents.get('fallback');
+    const ctx: TurnContext = {
+      unit: this.units.view(unit, language, now),
+      conversation: { ...view, language },
+      input,
+      topic: decided.topic,
+      arg: decided.arg,
+      now,
+    };
+    try {
+      if (!intent) throw new Error(`no intent module for ${decided.intent}`);
+      return await intent.handle(ctx);
+    } catch (error) {
+      this.logger.error({
+        msg: 'intent failed',
+        intent: decided.intent,
+        topic: decided.topic,
+        error: errorMessage(error),
+      });
+      return this.errorReply(decided.intent === 'emergency');
+    }
+  }
+
+  private errorReply(emergency: boolean): Reply {
+    return {
+      messages: [{ text: [{ key: emergency ? 'common:error_emergency' : 'common:error' }] }],
+      outcome: emergency ? 'emergency' : 'fallback',
+      topic: 'error',
+      planItems: [],
+    };
+  }
+
+  /** The privacy notice on first contact; the satisfaction question after a served answer. */
+  private addFollowUps(
+    reply: Reply,
+    decided: Route,
+    conversation: ConversationEntity,
+    view: ConversationView,
+    unit: Unit,
+    input: TurnInput,
+    language: Language,
+    now: Date,
+  ): void {
+    const extra = (intentName: string, topic: string): Reply | null => {
+      const intent = this.intents.get(intentName);
+      if (!intent) return null;
+      const result = intent.handle({
+        unit: this.units.view(unit, language, now),
+        conversation: { ...view, language },
+        input,
+        topic,
+        now,
+      });
+      return result instanceof Promise ? null : result;
+    };
+    if (decided.intent === 'privacy') {
+      conversation.consentAskedAt ??= now;
+      return;
+    }
+    const askConsent =
+      conversation.consent === 'unknown' && !conversation.consentAskedAt && reply.outcome !== 'emergency';
+    if (askConsent) {
+      const notice = extra('privacy', 'first_contact');
+      if (notice) {
+        reply.messages.push(...notice.messages);
+        reply.planItems.push(...notice.planItems);
+        conversation.consentAskedAt = now;
+        return;
+      }
+    }
+    const askedToday =
+      conversation.satisfactionAskedAt &&
+      localMidnight(conversation.satisfactionAskedAt).getTime() === localMidnight(now).getTime();
+    if (
+      reply.served &&
+      reply.outcome === 'answered' &&
+      !askedToday &&
+      !conversation.flow &&
+      reply.messages.length
+    ) {
+      const question = extra('satisfaction', 'ask');
+      if (question) {
+        reply.messages.push(...question.messages);
+        conversation.satisfactionAskedAt = now;
+      }
+    }
+  }
+
+  private applyEffects(reply: Reply, conversation: ConversationEntity, now: Date) {
+    const result = {
+      language: undefined as Language | undefined,
+      satisfaction: null as 'up' | 'down' | null,
+      staffRequests: [] as { kind: 'handoff' | 'data_deletion' | 'callback'; contact: string | null }[],
+    };
+    for (const effect of reply.effects ?? []) {
+      switch (effect.type) {
+        case 'set_language':
+          result.language = effect.language;
+          break;
+        case 'consent':
+          conversation.consent = effect.granted ? 'granted' : 'denied';
+          conversation.consentAt = now;
+          break;
+        case 'handoff_start':
+          conversation.handoffAt = now;
+          conversation.handoffUntil = new Date(now.getTime() + this.config.env.HANDOFF_HOURS * 3600_000);
+          result.staffRequests.push({ kind: 'handoff', contact: null });
+          break;
+        case 'satisfaction':
+          result.satisfaction = effect.value;
+          break;
+        case 'data_deletion_request':
+          result.staffRequests.push({ kind: 'data_deletion', contact: null });
+          break;
+        case 'callback_request':
+          result.staffRequests.push({ kind: 'callback', contact: effect.contact });
+          break;
+      }
+    }
+    return result;
+  }
+
+  private render(reply: Reply, language: Language, unit: Unit, now: Date): RenderedReply {
+    const view = this.units.view(unit, language, now);
+    try {
+      return this.i18n.render(reply, language, view);
+    } catch (error) {
+      this.logger.error({ msg: 'reply could not be rendered', error: errorMessage(error) });
+      return this.i18n.render(this.errorReply(reply.outcome === 'emergency'), language, view);
+    }
+  }
+
+  private updateState(
+    conversation: ConversationEntity,
+    decided: Route,
+    reply: Reply,
+    event: InboundEvent,
+    now: Date,
+  ): void {
+    if (reply.flow !== undefined) conversation.flow = reply.flow;
+    if (reply.outcome === 'fallback') conversation.missCount += 1;
+    else if (reply.outcome !== 'handoff') conversation.missCount = 0;
+    if (CONTENT_INTENTS.has(decided.intent) && (reply.outcome === 'answered' || reply.outcome === 'ticket')) {
+      conversation.lastIntent = decided.intent;
+      conversation.lastTopic = reply.topic ?? decided.topic ?? null;
+    }
+    if (event.kind !== 'follow') conversation.lastUserMessageAt = event.occurredAt;
+    conversation.turnCount += 1;
+    conversation.updatedAt = now;
+  }
+
+  private view(conversation: ConversationEntity, isFirstTurn: boolean): ConversationView {
+    return {
+      id: conversation.id,
+      channel: conversation.channel as ConversationView['channel'],
+      language: this.languageOf(conversation),
+      consent: conversation.consent as ConversationView['consent'],
+      flow: conversation.flow,
+      lastIntent: conversation.lastIntent,
+      lastTopic: conversation.lastTopic,
+      missCount: conversation.missCount,
+      isFirstTurn,
+    };
+  }
+
+  private languageOf(conversation: ConversationEntity): Language {
+    return isLanguage(conversation.language) ? conversation.language : 'vi';
+  }
+
+  private newConversation(unit: Unit, event: InboundEvent, now: Date): ConversationEntity {
+    const conversation = new ConversationEntity();
+    Object.assign(conversation, {
+      id: randomUUID(),
+      unitId: unit.id,
+      channel: event.channel,
+      userId: event.userId,
+      userKey: this.interactions.userKey(event.channel, event.userId),
+      language: event.languageHint ?? 'vi',
+      consent: 'unknown',
+      consentAt: null,
+      consentAskedAt: null,
+      flow: null,
+      lastIntent: null,
+      lastTopic: null,
+      missCount: 0,
+      turnCount: 0,
+      handoffUntil: null,
+      handoffAt: null,
+      lastUserMessageAt: null,
+      satisfactionAskedAt: null,
+      createdAt: now,
+      updatedAt: now,
+    } satisfies Partial<ConversationEntity>);
+    return conversation;
+  }
+
+  private redactOrNull(text: string | undefined): string | null {
+    return text === undefined ? null : this.nlu.redact(text);
+  }
+}

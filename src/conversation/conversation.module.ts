@@ -1,0 +1,33 @@
+import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { IntentsModule } from '../../intents/intents.module';
+import { DatabaseModule } from '../database/database.module';
+import { I18nModule } from '../i18n/i18n.module';
+import { InboxModule } from '../inbox/inbox.module';
+import { InteractionsModule } from '../interactions/interactions.module';
+import { NluModule } from '../nlu/nlu.module';
+import { OutboxModule } from '../outbox/outbox.module';
+import { UnitsModule } from '../units/units.module';
+import { ConversationEntity } from './conversation.entity';
+import { ConversationEngine } from './conversation.engine';
+import { ConversationRepository } from './conversation.repository';
+import { ConversationService } from './conversation.service';
+import { StaffRequestEntity } from './staff-request.entity';
+
+/** The turn and the conversation state; registers itself as the inbox worker's handler. */
+@Module({
+  imports: [
+    TypeOrmModule.forFeature([ConversationEntity, StaffRequestEntity]),
+    DatabaseModule,
+    IntentsModule,
+    NluModule,
+    I18nModule,
+    UnitsModule,
+    InteractionsModule,
+    OutboxModule,
+    InboxModule,
+  ],
+  providers: [ConversationRepository, ConversationEngine, ConversationService],
+  exports: [ConversationService],
+})
+export class ConversationModule {}

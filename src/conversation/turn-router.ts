@@ -1,0 +1,88 @@
+import type { ConversationView, TurnInput } from '../messaging/intent';
+
+export type RouteVia = 'safety' | 'kind' | 'payload' | 'flow' | 'entity' | 'classifier' | 'context';
+
+export interface Route {
+  intent: string;
+  topic?: string;
+  arg?: string;
+  via: RouteVia;
+}
+
+/** Core payloads of intents/README.md and where they go. */
+const CORE_PAYLOADS: Record<string, { intent: string; topic: string }> = {
+  GET_STARTED: { intent: 'privacy', topic: 'welcome' },
+  MENU: { intent: 'greeting', topic: 'menu' },
+  CONSENT_YES: { intent: 'privacy', topic: 'consent_yes' },
+  CONSENT_NO: { intent: 'privacy', topic: 'consent_no' },
+  PRIVACY: { intent: 'privacy', topic: 'notice' },
+  LANG_VI: { intent: 'language', topic: 'to_vi' },
+  LANG_EN: { intent: 'language', topic: 'to_en' },
+  HUMAN: { intent: 'human', topic: 'request' },
+  SAT_UP: { intent: 'satisfaction', topic: 'up' },
+  SAT_DOWN: { intent: 'satisfaction', topic: 'down' },
+};
+
+const TOPIC_PAYLOAD = /^([a-z_]{2,32}):([a-z0-9_]{1,48})(?::([\w.-]{1,64}))?$/;
+
+/** A payload to a route, or null when it means nothing to us (then the text is classified). */
+export function parsePayload(payload: string, knownIntents: Set<string>): Route | null {
+  const core = CORE_PAYLOADS[payload.trim().toUpperCase()];
+  if (core) return { ...core, via: 'payload' };
+  const match = TOPIC_PAYLOAD.exec(payload.trim());
+  if (match && knownIntents.has(match[1]))
+    return { intent: match[1], topic: match[2], arg: match[3], via: 'payload' };
+  return null;
+}
+
+/** Intents whose topic a follow-up question can stay in. */
+export const CONTENT_INTENTS = new Set([
+  'vneid',
+  'public_services',
+  'health_insurance',
+  'complaint',
+  'unit_info',
+]);
+
+/**
+ * Decides who answers, in the order of architecture.md: safety net first, then the active flow,
+ * then payloads, then the classifier (with the conversation's context for weak guesses).
+ */
+export function route(input: TurnInput, conversation: ConversationView, knownIntents: Set<string>): Route {
+  const understanding = input.understanding;
+  if (understanding?.emergency) return { intent: 'emergency', topic: 'urgent', via: 'safety' };
+  if (input.kind === 'follow') return { intent: 'privacy', topic: 'welcome', via: 'kind' };
+  if (input.kind === 'attachment') return { intent: 'fallback', topic: 'attachment', via: 'kind' };
+
+  const fromPayload = input.payload ? parsePayload(input.payload, knownIntents) : null;
+  if (fromPayload) return fromPayload;
+
+  if (conversation.flow && knownIntents.has(conversation.flow.intent)) {
+    return { intent: conversation.flow.intent, topic: conversation.flow.step, via: 'flow' };
+  }
+
+  if (!understanding) return { intent: 'greeting', topic: 'menu', via: 'kind' };
+
+  const ticket = understanding.entities.find((e) => e.type === 'ticket_code');
+  if (ticket && knownIntents.has('complaint')) {
+    return { intent: 'complaint', topic: 'status', arg: ticket.normalized, via: 'entity' };
+  }
+
+  if (understanding.decision === 'answer' && knownIntents.has(understanding.intent)) {
+    return { intent: understanding.intent, topic: understanding.topic, via: 'classifier' };
+  }
+
+  // A weak guess that matches what we were just talking about is a follow-up, not a new subject.
+  const last = conversation.lastIntent;
+  if (last && CONTENT_INTENTS.has(last) && understanding.intent !== 'fallback') {
+    const top = understanding.ranking.slice(0, 2).map((r) => r.intent);
+    if (top.includes(last)) {
+      const sameTopic = understanding.ranking.find((r) => r.intent === last)?.topic;
+      return { intent: last, topic: sameTopic ?? conversation.lastTopic ?? undefined, via: 'context' };
+    }
+  }
+
+  if (understanding.decision === 'clarify')
+    return { intent: 'fallback', topic: 'clarify', via: 'classifier' };
+  return { intent: 'fallback', topic: understanding.topic ?? 'out_of_scope', via: 'classifier' };
+}

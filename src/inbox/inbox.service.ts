@@ -1,0 +1,112 @@
+import { Injectable } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
+import { Clock } from '../common/clock';
+import { currentCorrelationId } from '../common/correlation';
+import { SecretBox } from '../common/secret-box';
+import { AppConfig } from '../config/app-config';
+import type { InboundEvent } from '../messaging/inbound-event';
+import type { InboxEventEntity } from './inbox-event.entity';
+import { InboxRepository } from './inbox.repository';
+
+export interface AcceptedEvent {
+  id: number;
+  duplicate: boolean;
+  status: string;
+}
+
+/** An event about a page / OA that is not ours: kept as a record of the delivery, never answered. */
+export interface UnroutedEvent extends Omit<InboundEvent, 'unitId'> {
+  unitId: null;
+  reason: string;
+}
+
+/** The durable inbound queue: an event is acknowledged to the platform only after accept() returns. */
+@Injectable()
+export class InboxService {
+  private readonly cipher: SecretBox;
+  private readonly listeners: (() => void)[] = [];
+
+  constructor(
+    private readonly repository: InboxRepository,
+    private readonly clock: Clock,
+    config: AppConfig,
+  ) {
+    this.cipher = new SecretBox(config.serverSecret('USER_KEY_SECRET'), 'inbox-text-v1');
+  }
+
+  /** Persists events (one transaction), dropping duplicates by (channel, externalId). */
+  async accept(events: (InboundEvent | UnroutedEvent)[]): Promise<AcceptedEvent[]> {
+    if (!events.length) return [];
+    const now = this.clock.now();
+    const correlationId = currentCorrelationId() ?? null;
+    const rows = events.map((e) => {
+      const meta: Record<string, string> = {};
+      if (e.languageHint) meta.languageHint = e.languageHint;
+      if (e.attachmentType) meta.attachmentType = e.attachmentType;
+      if (e.unitId === null) meta.unrouted = e.reason;
+      return {
+        channel: e.channel,
+        externalId: e.externalId.slice(0, 191),
+        unitId: e.unitId,
+        userId: e.userId,
+        conversationKey: conversationKey(e.unitId, e.channel, e.userId),
+        kind: e.kind,
+        text: e.text !== undefined && e.text !== null ? this.cipher.encrypt(e.text) : null,
+        payload: e.payload ?? null,
+        meta: Object.keys(meta).length ? meta : null,
+        occurredAt: e.occurredAt,
+        receivedAt: now,
+        correlationId,
+        status: e.unitId === null ? ('ignored' as const) : ('pending' as const),
+      };
+    });
+    const accepted = await this.repository.insertNew(rows);
+    if (accepted.some((a) => !a.duplicate && a.status === 'pending'))
+      this.listeners.forEach((wake) => wake());
+    return accepted;
+  }
+
+  /** The worker subscribes here to start at once instead of at its next poll. */
+  onAccepted(listener: () => void): void {
+    this.listeners.push(listener);
+  }
+
+  /** Back to the InboundEvent the adapter produced (text decrypted). */
+  decode(row: InboxEventEntity): InboundEvent {
+    return {
+      unitId: row.unitId ?? '',
+      channel: row.channel as InboundEvent['channel'],
+      userId: row.userId,
+      externalId: row.externalId,
+      kind: row.kind as InboundEvent['kind'],
+      text: row.text !== null ? this.cipher.decrypt(row.text) : undefined,
+      payload: row.payload ?? undefined,
+      occurredAt: row.occurredAt,
+      languageHint: row.meta?.languageHint as InboundEvent['languageHint'],
+      attachmentType: row.meta?.attachmentType,
+    };
+  }
+
+  /** Marks the event processed inside the turn's transaction, keeping only the redacted text. */
+  complete(manager: EntityManager, id: number, redactedText: string | null, ignored = false): Promise<void> {
+    return this.repository.complete(
+      manager,
+      id,
+      ignored ? 'ignored' : 'done',
+      redactedText,
+      this.clock.now(),
+    );
+  }
+
+  find(id: number): Promise<InboxEventEntity | null> {
+    return this.repository.findById(id);
+  }
+
+  counts(): Promise<Record<string, number>> {
+    return this.repository.countByStatus();
+  }
+}
+
+export function conversationKey(unitId: string | null, channel: string, userId: string): string {
+  return `${unitId ?? '-'}|${channel}|${userId}`;
+}

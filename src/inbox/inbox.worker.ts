@@ -1,0 +1,191 @@
+import { randomUUID } from 'node:crypto';
+import {
+  Injectable,
+  Logger,
+  type BeforeApplicationShutdown,
+  type OnApplicationBootstrap,
+} from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
+import { Clock } from '../common/clock';
+import { newCorrelationId, withCorrelationId } from '../common/correlation';
+import { errorMessage } from '../common/errors';
+import { AppConfig } from '../config/app-config';
+import { DatabaseService } from '../database/database.service';
+import type { InboundEvent } from '../messaging/inbound-event';
+import type { TurnResult } from '../messaging/turn-result';
+import type { InboxEventEntity } from './inbox-event.entity';
+import { InboxRepository } from './inbox.repository';
+import { InboxService } from './inbox.service';
+
+/** Given to the handler: completes the inbox row inside the handler's own transaction. */
+export interface InboxAck {
+  complete(manager: EntityManager, redactedText: string | null): Promise<void>;
+}
+
+/** The consumer of the inbox (the conversation engine registers itself). */
+export interface InboxHandler {
+  handle(event: InboundEvent, inboxEventId: number, ack: InboxAck): Promise<TurnResult>;
+  /** The result of an event processed earlier (a re-delivery, or a turn finished before anyone waited). */
+  resultOf(inboxEventId: number): Promise<TurnResult | null>;
+}
+
+const LEASE_MS = 120_000;
+const POLL_MS = 500;
+const MAX_ATTEMPTS = 5;
+
+/**
+ * Drains the inbox: serial per conversation, parallel across conversations, resumes after a
+ * crash. Every failure after the platform's 200 is logged with its correlation id and kept on the row.
+ */
+@Injectable()
+export class InboxWorker implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  private readonly logger = new Logger(InboxWorker.name);
+  private readonly owner = randomUUID();
+  private handler?: InboxHandler;
+  private readonly running = new Map<number, Promise<void>>();
+  private readonly activeKeys = new Set<string>();
+  private readonly waiters = new Map<
+    number,
+    { resolve: (r: TurnResult) => void; reject: (e: Error) => void }[]
+  >();
+  private stopped = true;
+  private wake?: () => void;
+  private loop?: Promise<void>;
+
+  constructor(
+    private readonly repository: InboxRepository,
+    private readonly inbox: InboxService,
+    private readonly db: DatabaseService,
+    private readonly clock: Clock,
+    private readonly config: AppConfig,
+  ) {
+    inbox.onAccepted(() => this.wake?.());
+  }
+
+  setHandler(handler: InboxHandler): void {
+    this.handler = handler;
+  }
+
+  async onApplicationBootstrap(): Promise<void> {
+    const recovered = await this.repository.recover(this.clock.now(), this.db.kind === 'sqlite');
+    if (recovered) this.logger.warn({ msg: 'inbox events resumed after a restart', count: recovered });
+    this.stopped = false;
+    this.loop = this.run();
+  }
+
+  /** Stop claiming, let the turns in flight finish (bounded by SHUTDOWN_GRACE_MS). */
+  async beforeApplicationShutdown(): Promise<void> {
+    this.stopped = true;
+    this.wake?.();
+    const grace = new Promise((resolve) => setTimeout(resolve, this.config.env.SHUTDOWN_GRACE_MS).unref());
+    await Promise.race([Promise.allSettled([this.loop, ...this.running.values()]), grace]);
+  }
+
+  /** Resolves with the event's turn: at once if it is already processed, else when it is. */
+  waitFor(inboxEventId: number, timeoutMs = 30_000): Promise<TurnResult> {
+    const pending = new Promise<TurnResult>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error('turn timed out')), timeoutMs);
+      const list = this.waiters.get(inboxEventId) ?? [];
+      list.push({
+        resolve: (r) => (clearTimeout(timer), resolve(r)),
+        reject: (e) => (clearTimeout(timer), reject(e)),
+      });
+      this.waiters.set(inboxEventId, list);
+    });
+    // Registered first, then checked: a turn that completes in between still reaches us.
+    void this.inbox.find(inboxEventId).then(
+      async (row) => {
+        if (!row || (row.status !== 'done' && row.status !== 'failed')) return this.wake?.();
+        const result = row.status === 'done' ? await this.handler?.resultOf(inboxEventId) : null;
+        this.settle(inboxEventId, (w) =>
+          result ? w.resolve(result) : w.reject(new Error(row.lastError ?? 'turn failed')),
+        );
+      },
+      (error: unknown) => this.settle(inboxEventId, (w) => w.reject(new Error(errorMessage(error)))),
+    );
+    return pending;
+  }
+
+  get inFlight(): number {
+    return this.running.size;
+  }
+
+  private async run(): Promise<void> {
+    while (!this.stopped) {
+      let claimed: InboxEventEntity[] = [];
+      try {
+        claimed = await this.repository.claim(
+          this.config.env.INBOX_CONCURRENCY - this.running.size,
+          this.activeKeys,
+          this.owner,
+          this.clock.now(),
+          LEASE_MS,
+        );
+      } catch (error) {
+        if (!this.stopped) this.logger.error({ msg: 'inbox claim failed', error: errorMessage(error) });
+      }
+      for (const row of claimed) this.start(row);
+      if (!claimed.length || this.running.size >= this.config.env.INBOX_CONCURRENCY) {
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(resolve, POLL_MS);
+          this.wake = () => {
+            clearTimeout(timer);
+            resolve();
+          };
+        });
+      }
+    }
+  }
+
+  private start(row: InboxEventEntity): void {
+    this.activeKeys.add(row.conversationKey);
+    const task = withCorrelationId(row.correlationId ?? newCorrelationId(), () => this.process(row)).finally(
+      () => {
+        this.activeKeys.delete(row.conversationKey);
+        this.running.delete(row.id);
+        this.wake?.();
+      },
+    );
+    this.running.set(row.id, task);
+  }
+
+  private async process(row: InboxEventEntity): Promise<void> {
+    if (!this.handler) throw new Error('no inbox handler registered');
+    try {
+      const event = this.inbox.decode(row);
+      const result = await this.handler.handle(event, row.id, {
+        complete: (manager, redactedText) => this.inbox.complete(manager, row.id, redactedText),
+      });
+      this.settle(row.id, (w) => w.resolve(result));
+    } catch (error) {
+      const message = errorMessage(error);
+      const retry = row.attempts < MAX_ATTEMPTS;
+      const retryAt = retry ? new Date(this.clock.now().getTime() + 1000 * 2 ** row.attempts) : null;
+      this.logger.error({
+        msg: 'turn failed',
+        inboxEventId: row.id,
+        attempt: row.attempts,
+        willRetry: retry,
+        error: message,
+      });
+      await this.repository.release(row.id, message, retryAt).catch((e) =>
+        this.logger.error({
+          msg: 'could not release inbox event',
+          inboxEventId: row.id,
+          error: errorMessage(e),
+        }),
+      );
+      this.settle(row.id, (w) => w.reject(new Error(message)));
+    }
+  }
+
+  private settle(
+    id: number,
+    fn: (w: { resolve: (r: TurnResult) => void; reject: (e: Error) => void }) => void,
+  ): void {
+    const list = this.waiters.get(id);
+    if (!list) return;
+    this.waiters.delete(id);
+    list.forEach(fn);
+  }
+}

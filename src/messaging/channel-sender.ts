@@ -1,0 +1,28 @@
+import type { ChannelName } from './inbound-event';
+import type { OutboundMessage } from './outbound-message';
+
+export interface SendContext {
+  outboxId: number;
+  unitId: string;
+  recipientId: string;
+  /** When the citizen last wrote (opens the platform's reply window); null if unknown. */
+  userMessageAt: Date | null;
+  origin: 'bot' | 'staff';
+}
+
+/** How a delivery attempt ended; the outbox decides about retries from this alone. */
+export type SendResult =
+  | { status: 'ok'; platformMessageId?: string; httpStatus?: number }
+  | { status: 'transient'; error: string; retryAfterMs?: number; httpStatus?: number; errorCode?: string }
+  | {
+      status: 'permanent' | 'window_closed' | 'unreachable';
+      error: string;
+      httpStatus?: number;
+      errorCode?: string;
+    };
+
+/** One per channel; implemented by the channel adapters, called by the outbox. */
+export interface ChannelSender {
+  readonly channel: ChannelName;
+  send(message: OutboundMessage, context: SendContext): Promise<SendResult>;
+}

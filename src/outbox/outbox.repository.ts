@@ -1,0 +1,187 @@
+import { Injectable } from '@nestjs/common';
+import { In, type EntityManager } from 'typeorm';
+import { DatabaseService } from '../database/database.service';
+import { OutboxAttemptEntity } from './outbox-attempt.entity';
+import { OutboxMessageEntity, type OutboxStatus } from './outbox-message.entity';
+
+export type NewOutboxMessage = Pick<
+  OutboxMessageEntity,
+  | 'unitId'
+  | 'channel'
+  | 'conversationId'
+  | 'recipientId'
+  | 'inboxEventId'
+  | 'userMessageAt'
+  | 'position'
+  | 'origin'
+  | 'message'
+>;
+
+@Injectable()
+export class OutboxRepository {
+  constructor(private readonly db: DatabaseService) {}
+
+  async insert(manager: EntityManager, rows: NewOutboxMessage[], now: Date): Promise<OutboxMessageEntity[]> {
+    if (!rows.length) return [];
+    const entities = rows.map((r) =>
+      manager.create(OutboxMessageEntity, {
+        ...r,
+        status: 'pending',
+        attempts: 0,
+        nextAttemptAt: now,
+        createdAt: now,
+      }),
+    );
+    return manager.getRepository(OutboxMessageEntity).save(entities);
+  }
+
+  async recover(now: Date, everything: boolean): Promise<number> {
+    return this.db.transaction(async (manager) => {
+      const qb = manager
+        .createQueryBuilder()
+        .update(OutboxMessageEntity)
+        .set({ status: 'pending', nextAttemptAt: now })
+        .where('status = :status', { status: 'sending' });
+      if (!everything) qb.andWhere('"nextAttemptAt" < :now', { now: now.getTime() });
+      return (await qb.execute()).affected ?? 0;
+    });
+  }
+
+  /** Claims due messages, the earliest unsent one per conversation only, and opens an attempt for each. */
+  async claim(
+    limit: number,
+    skipConversations: Set<string>,
+    now: Date,
+    leaseMs: number,
+  ): Promise<{ message: OutboxMessageEntity; attemptId: number }[]> {
+    if (limit <= 0) return [];
+    const candidates = await this.db.manager.query<{ id: number | string; conversationId: string }[]>(
+      this.sql(`SELECT m."id", m."conversationId" FROM "outbox_message" m
+        WHERE m."status" = 'pending' AND m."nextAttemptAt" <= $1
+          AND NOT EXISTS (SELECT 1 FROM "outbox_message" p WHERE p."conversationId" = m."conversationId"
+                          AND p."id" < m."id" AND p."status" IN ('pending', 'sending'))
+        ORDER BY m."id" LIMIT $2`),
+      [now.getTime(), limit * 4 + skipConversations.size],
+    );
+    const seen = new Set(skipConversations);
+    const picked: number[] = [];
+    for (const c of candidates) {
+      if (picked.length >= limit) break;
+      if (seen.has(c.conversationId)) continue;
+      seen.add(c.conversationId);
+      picked.push(Number(c.id));
+    }
+    const claimed: { message: OutboxMessageEntity; attemptId: number }[] = [];
+    for (const id of picked) {
+      const attempt = await this.db.transaction(async (manager) => {
+        const result = await manager
+          .createQueryBuilder()
+          .update(OutboxMessageEntity)
+          .set({
+            status: 'sending',
+            nextAttemptAt: new Date(now.getTime() + leaseMs),
+            attempts: () => '"attempts" + 1',
+          })
+          .where('id = :id AND status = :status', { id, status: 'pending' })
+          .execute();
+        if (!result.affected) return null;
+        const saved = await manager.save(
+          manager.create(OutboxAttemptEntity, { outboxId: id, startedAt: now }),
+        );
+        return saved.id;
+      });
+      if (attempt === null) continue;
+      const message = await this.db.manager.findOneOrFail(OutboxMessageEntity, { where: { id } });
+      claimed.push({ message, attemptId: attempt });
+    }
+    return claimed;
+  }
+
+  async finish(
+    id: number,
+    attemptId: number,
+    now: Date,
+    attempt: Pick<OutboxAttemptEntity, 'result' | 'httpStatus' | 'errorCode' | 'error'>,
+    next: {
+      status: OutboxStatus;
+      nextAttemptAt?: Date;
+      platformMessageId?: string | null;
+      lastError?: string | null;
+    },
+  ): Promise<void> {
+    await this.db.transaction(async (manager) => {
+      await manager.update(OutboxAttemptEntity, { id: attemptId }, { ...attempt, finishedAt: now });
+      await manager.update(
+        OutboxMessageEntity,
+        { id },
+        {
+          status: next.status,
+          ...(next.nextAttemptAt ? { nextAttemptAt: next.nextAttemptAt } : {}),
+          ...(next.status === 'sent'
+            ? { sentAt: now, platformMessageId: next.platformMessageId ?? null, lastError: null }
+            : {}),
+          ...(next.lastError !== undefined && next.status !== 'sent' ? { lastError: next.lastError } : {}),
+        },
+      );
+    });
+  }
+
+  byInboxEvent(inboxEventId: number): Promise<OutboxMessageEntity[]> {
+    return this.db.manager.find(OutboxMessageEntity, {
+      where: { inboxEventId },
+      order: { position: 'ASC', id: 'ASC' },
+    });
+  }
+
+  /** A conversation's messages after a given id (the web chat polls for staff replies). */
+  after(conversationId: string, afterId: number, limit = 50): Promise<OutboxMessageEntity[]> {
+    return this.db.manager
+      .getRepository(OutboxMessageEntity)
+      .createQueryBuilder('m')
+      .where('m.conversationId = :conversationId AND m.id > :afterId', { conversationId, afterId })
+      .orderBy('m.id', 'ASC')
+      .limit(limit)
+      .getMany();
+  }
+
+  /** Messages to one recipient on one channel of a unit after a given id (web chat polling). */
+  forRecipient(
+    unitId: string,
+    channel: string,
+    recipientId: string,
+    afterId: number,
+    limit = 50,
+  ): Promise<OutboxMessageEntity[]> {
+    return this.db.manager
+      .getRepository(OutboxMessageEntity)
+      .createQueryBuilder('m')
+      .where(
+        'm.channel = :channel AND m.recipientId = :recipientId AND m.id > :afterId AND m.unitId = :unitId',
+        {
+          channel,
+          recipientId,
+          afterId,
+          unitId,
+        },
+      )
+      .orderBy('m.id', 'ASC')
+      .limit(limit)
+      .getMany();
+  }
+
+  attempts(outboxIds: number[]): Promise<OutboxAttemptEntity[]> {
+    if (!outboxIds.length) return Promise.resolve([]);
+    return this.db.manager.find(OutboxAttemptEntity, {
+      where: { outboxId: In(outboxIds) },
+      order: { id: 'ASC' },
+    });
+  }
+
+  findById(id: number): Promise<OutboxMessageEntity | null> {
+    return this.db.manager.findOne(OutboxMessageEntity, { where: { id } });
+  }
+
+  private sql(text: string): string {
+    return this.db.kind === 'sqlite' ? text.replace(/\$\d+/g, '?') : text;
+  }
+}

@@ -1,0 +1,195 @@
+import {
+  Injectable,
+  Logger,
+  type BeforeApplicationShutdown,
+  type OnApplicationBootstrap,
+} from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
+import { Clock } from '../common/clock';
+import { errorMessage } from '../common/errors';
+import { AppConfig } from '../config/app-config';
+import { DatabaseService } from '../database/database.service';
+import type { ChannelSender, SendResult } from '../messaging/channel-sender';
+import { backoffDelay, MAX_SEND_ATTEMPTS } from './backoff';
+import type { OutboxAttemptEntity } from './outbox-attempt.entity';
+import type { OutboxMessageEntity, OutboxStatus } from './outbox-message.entity';
+import { OutboxRepository, type NewOutboxMessage } from './outbox.repository';
+
+const LEASE_MS = 60_000;
+const POLL_MS = 500;
+const CONCURRENCY = 8;
+
+/**
+ * The durable outbound queue. Messages are written with their turn; the dispatcher sends them in
+ * order per conversation, retries transient failures with backoff and records every attempt.
+ */
+@Injectable()
+export class OutboxService implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  private readonly logger = new Logger(OutboxService.name);
+  private readonly senders = new Map<string, ChannelSender>();
+  private readonly active = new Set<string>();
+  private readonly running = new Set<Promise<void>>();
+  private stopped = true;
+  private wake?: () => void;
+  private loop?: Promise<void>;
+
+  constructor(
+    private readonly repository: OutboxRepository,
+    private readonly db: DatabaseService,
+    private readonly clock: Clock,
+    private readonly config: AppConfig,
+  ) {}
+
+  /** The channel registry plugs each channel's sender in at start-up (the outbox imports no channel). */
+  registerSender(sender: ChannelSender): void {
+    this.senders.set(sender.channel, sender);
+  }
+
+  /** Inside the caller's transaction (the turn, or a staff reply). */
+  enqueue(manager: EntityManager, rows: NewOutboxMessage[]): Promise<OutboxMessageEntity[]> {
+    return this.repository.insert(manager, rows, this.clock.now());
+  }
+
+  /** Call after the enqueuing transaction committed. */
+  notify(): void {
+    this.wake?.();
+  }
+
+  async onApplicationBootstrap(): Promise<void> {
+    const recovered = await this.repository.recover(this.clock.now(), this.db.kind === 'sqlite');
+    if (recovered)
+      this.logger.warn({ msg: 'outbox messages interrupted mid-send will be sent again', count: recovered });
+    this.stopped = false;
+    this.loop = this.run();
+  }
+
+  async beforeApplicationShutdown(): Promise<void> {
+    this.stopped = true;
+    this.wake?.();
+    const grace = new Promise((resolve) => setTimeout(resolve, this.config.env.SHUTDOWN_GRACE_MS).unref());
+    await Promise.race([Promise.allSettled([this.loop, ...this.running]), grace]);
+  }
+
+  byInboxEvent(inboxEventId: number): Promise<OutboxMessageEntity[]> {
+    return this.repository.byInboxEvent(inboxEventId);
+  }
+
+  after(conversationId: string, afterId: number): Promise<OutboxMessageEntity[]> {
+    return this.repository.after(conversationId, afterId);
+  }
+
+  forRecipient(
+    unitId: string,
+    channel: string,
+    recipientId: string,
+    afterId: number,
+  ): Promise<OutboxMessageEntity[]> {
+    return this.repository.forRecipient(unitId, channel, recipientId, afterId);
+  }
+
+  attempts(outboxIds: number[]): Promise<OutboxAttemptEntity[]> {
+    return this.repository.attempts(outboxIds);
+  }
+
+  find(id: number): Promise<OutboxMessageEntity | null> {
+    return this.repository.findById(id);
+  }
+
+  private async run(): Promise<void> {
+    while (!this.stopped) {
+      let claimed: { message: OutboxMessageEntity; attemptId: number }[] = [];
+      try {
+        claimed = await this.repository.claim(
+          CONCURRENCY - this.running.size,
+          this.active,
+          this.clock.now(),
+          LEASE_MS,
+        );
+      } catch (error) {
+        if (!this.stopped) this.logger.error({ msg: 'outbox claim failed', error: errorMessage(error) });
+      }
+      for (const { message, attemptId } of claimed) {
+        this.active.add(message.conversationId);
+        const task: Promise<void> = this.deliver(message, attemptId).finally(() => {
+          this.active.delete(message.conversationId);
+          this.running.delete(task);
+          this.wake?.();
+        });
+        this.running.add(task);
+      }
+      if (!claimed.length || this.running.size >= CONCURRENCY) {
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(resolve, POLL_MS);
+          this.wake = () => {
+            clearTimeout(timer);
+            resolve();
+          };
+        });
+      }
+    }
+  }
+
+  private async deliver(message: OutboxMessageEntity, attemptId: number): Promise<void> {
+    const sender = this.senders.get(message.channel);
+    let result: SendResult;
+    if (!sender) {
+      result = { status: 'permanent', error: `no sender for channel ${message.channel}` };
+    } else {
+      try {
+        result = await sender.send(message.message, {
+          outboxId: message.id,
+          unitId: message.unitId,
+          recipientId: message.recipientId,
+          userMessageAt: message.userMessageAt,
+          origin: message.origin === 'staff' ? 'staff' : 'bot',
+        });
+      } catch (error) {
+        result = { status: 'transient', error: errorMessage(error) };
+      }
+    }
+    const now = this.clock.now();
+    const attempt = {
+      result: result.status,
+      httpStatus: result.httpStatus ?? null,
+      errorCode: 'errorCode' in result ? (result.errorCode ?? null) : null,
+      error: 'error' in result ? result.error.slice(0, 2000) : null,
+    };
+    let next: {
+      status: OutboxStatus;
+      nextAttemptAt?: Date;
+      platformMessageId?: string | null;
+      lastError?: string | null;
+    };
+    if (result.status === 'ok') {
+      next = { status: 'sent', platformMessageId: result.platformMessageId ?? null };
+    } else if (result.status === 'transient' && message.attempts < MAX_SEND_ATTEMPTS) {
+      const delay = Math.max(result.retryAfterMs ?? 0, backoffDelay(message.attempts));
+      next = { status: 'pending', nextAttemptAt: new Date(now.getTime() + delay), lastError: result.error };
+    } else {
+      next = {
+        status: result.status === 'transient' || result.status === 'permanent' ? 'failed' : result.status,
+        lastError: result.error,
+      };
+    }
+    if (result.status !== 'ok') {
+      this.logger.warn({
+        msg: 'delivery attempt failed',
+        outboxId: message.id,
+        channel: message.channel,
+        attempt: message.attempts,
+        result: result.status,
+        next: next.status,
+        error: result.error,
+      });
+    }
+    try {
+      await this.repository.finish(message.id, attemptId, now, attempt, next);
+    } catch (error) {
+      this.logger.error({
+        msg: 'could not record delivery result',
+        outboxId: message.id,
+        error: errorMessage(error),
+      });
+    }
+  }
+}

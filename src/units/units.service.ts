@@ -1,0 +1,102 @@
+import { Injectable, Logger, type OnModuleInit } from '@nestjs/common';
+import { Clock, VN_TIME_ZONE } from '../common/clock';
+import { AppConfig } from '../config/app-config';
+import { loadUnitsFile } from '../config/units.loader';
+import type { UnitView } from '../messaging/intent';
+import type { Language } from '../messaging/language';
+import { isOpen, nextOpening } from './office-hours';
+import type { Unit, UnitsCatalog } from './unit';
+
+/** The units (đơn vị) of this deployment: lookup by id, page id, OA id; office hours and holidays. */
+@Injectable()
+export class UnitsService implements OnModuleInit {
+  private readonly logger = new Logger(UnitsService.name);
+  private readonly catalog: UnitsCatalog;
+
+  constructor(
+    config: AppConfig,
+    private readonly clock: Clock,
+  ) {
+    this.catalog = loadUnitsFile(config.unitsFile);
+  }
+
+  onModuleInit(): void {
+    for (const unit of this.catalog.units) {
+      if (unit.missing.length) {
+        this.logger.warn({
+          msg: 'unit details still TO_FILL in the units file',
+          unit: unit.id,
+          fields: unit.missing,
+        });
+      }
+    }
+  }
+
+  all(): Unit[] {
+    return this.catalog.units;
+  }
+
+  defaultUnit(): Unit {
+    return this.get(this.catalog.defaultUnitId)!;
+  }
+
+  get(id: string): Unit | undefined {
+    return this.catalog.units.find((u) => u.id === id);
+  }
+
+  byMessengerPageId(pageId: string): Unit | undefined {
+    return this.catalog.units.find((u) => u.messenger?.pageId === pageId);
+  }
+
+  byZaloOaId(oaId: string): Unit | undefined {
+    return this.catalog.units.find((u) => u.zalo?.oaId === oaId);
+  }
+
+  /** null when the unit has not filled in its office hours. */
+  staffAvailable(unit: Unit, at: Date = this.clock.now()): boolean | null {
+    return unit.officeHours ? isOpen(unit.officeHours, this.catalog.holidays, at) : null;
+  }
+
+  staffBackAt(unit: Unit, at: Date = this.clock.now()): Date | null {
+    return unit.officeHours ? nextOpening(unit.officeHours, this.catalog.holidays, at) : null;
+  }
+
+  view(unit: Unit, language: Language, at: Date = this.clock.now()): UnitView {
+    const pick = (text: { vi: string; en: string } | null) => (text ? text[language] : null);
+    const available = this.staffAvailable(unit, at);
+    const back = available === false ? this.staffBackAt(unit, at) : null;
+    return {
+      id: unit.id,
+      name: unit.name[language],
+      governingBody: unit.governingBody[language],
+      address: pick(unit.address),
+      workingHours: pick(unit.workingHours),
+      visitingHours: pick(unit.visitingHours),
+      website: unit.website,
+      bookingInfo: pick(unit.booking),
+      hotlines: unit.hotlines.map((h) => ({ label: h.label[language], phone: h.phone })),
+      switchboard: unit.switchboard,
+      emergencyPhone: unit.emergencyPhone,
+      departments: unit.departments.map((d) => ({
+        name: d.name[language],
+        location: pick(d.location),
+        phone: d.phone,
+      })),
+      privacyPolicyUrl: unit.privacyPolicyUrl,
+      staffAvailable: available ?? false,
+      staffHoursKnown: available !== null,
+      staffBackAt: back ? formatLocal(back, language) : null,
+    };
+  }
+}
+
+export function formatLocal(at: Date, language: Language): string {
+  return new Intl.DateTimeFormat(language === 'vi' ? 'vi-VN' : 'en-GB', {
+    timeZone: VN_TIME_ZONE,
+    weekday: 'long',
+    day: 'numeric',
+    month: language === 'vi' ? 'numeric' : 'long',
+    hour: '2-digit',
+    minute: '2-digit',
+  }).format(at);
+}
