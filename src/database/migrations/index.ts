@@ -1,4 +1,5 @@
 import { Initial1763800000000 } from './1763800000000-initial';
+import { Complaints1763900000000 } from './1763900000000-complaints';
 
 /** In order. A new migration is appended here; never edit one that has shipped. */
-export const MIGRATIONS = [Initial1763800000000];
+export const MIGRATIONS = [Initial1763800000000, Complaints1763900000000];
