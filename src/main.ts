@@ -3,12 +3,19 @@ import { existsSync } from 'node:fs';
 import { ConfigurationError, errorMessage } from './common/errors';
 import { JsonLogger } from './common/json-logger';
 import { fromRoot } from './common/project-root';
+import { AppConfig } from './config/app-config';
 import { validateEnv } from './config/env.schema';
+import { loadUnitsFile } from './config/units.loader';
 
 async function bootstrap(): Promise<void> {
   const envFile = fromRoot('.env');
   if (existsSync(envFile)) process.loadEnvFile(envFile);
   const env = validateEnv(process.env);
+  // Pre-flight: what an operator can get wrong is reported as one line before anything starts.
+  const config = new AppConfig(env, process.env);
+  loadUnitsFile(config.unitsFile);
+  config.serverSecret('USER_KEY_SECRET');
+  config.serverSecret('SESSION_SECRET');
   const logger = new JsonLogger(env.LOG_LEVEL);
   // Loaded after validation so that a bad variable is one clear line, not a stack trace.
   /* eslint-disable @typescript-eslint/no-require-imports */
@@ -21,6 +28,23 @@ async function bootstrap(): Promise<void> {
     { msg: 'outreach bot listening', url: `http://localhost:${env.PORT}`, docs: '/api/docs' },
     'Main',
   );
+
+  // Graceful stop: close intake, finish accepted turns, close the database, exit 0.
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.log({ msg: 'shutting down', signal }, 'Main');
+    app.close().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        logger.error({ msg: 'shutdown failed', error: errorMessage(error) }, 'Main');
+        process.exit(1);
+      },
+    );
+  };
+  process.once('SIGTERM', () => stop('SIGTERM'));
+  process.once('SIGINT', () => stop('SIGINT'));
 }
 
 bootstrap().catch((error: unknown) => {

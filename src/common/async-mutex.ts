@@ -15,26 +15,3 @@ export class AsyncMutex {
     }
   }
 }
-
-/** Serialises work per key (e.g. per conversation) while letting different keys run in parallel. */
-export class KeyedSerialQueue {
-  private readonly tails = new Map<string, Promise<unknown>>();
-
-  run<T>(key: string, fn: () => Promise<T>): Promise<T> {
-    const previous = this.tails.get(key) ?? Promise.resolve();
-    const result = previous.then(fn, fn);
-    const settled = result.then(
-      () => undefined,
-      () => undefined,
-    );
-    this.tails.set(key, settled);
-    void settled.then(() => {
-      if (this.tails.get(key) === settled) this.tails.delete(key);
-    });
-    return result;
-  }
-
-  get size(): number {
-    return this.tails.size;
-  }
-}

@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, type OnModuleDestroy } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { Clock } from '../common/clock';
 import { currentCorrelationId } from '../common/correlation';
@@ -20,9 +20,15 @@ export interface UnroutedEvent extends Omit<InboundEvent, 'unitId'> {
   reason: string;
 }
 
+/** Raised while the process shuts down: the caller answers 503 and the platform retries later. */
+export class InboxClosedError extends Error {
+  override readonly name = 'InboxClosedError';
+}
+
 /** The durable inbound queue: an event is acknowledged to the platform only after accept() returns. */
 @Injectable()
-export class InboxService {
+export class InboxService implements OnModuleDestroy {
+  private closing = false;
   private readonly cipher: SecretBox;
   private readonly listeners: (() => void)[] = [];
 
@@ -34,8 +40,18 @@ export class InboxService {
     this.cipher = new SecretBox(config.serverSecret('USER_KEY_SECRET'), 'inbox-text-v1');
   }
 
+  /** First step of a graceful shutdown: take no new deliveries (the worker still finishes the queue). */
+  onModuleDestroy(): void {
+    this.closing = true;
+  }
+
+  get accepting(): boolean {
+    return !this.closing;
+  }
+
   /** Persists events (one transaction), dropping duplicates by (channel, externalId). */
   async accept(events: (InboundEvent | UnroutedEvent)[]): Promise<AcceptedEvent[]> {
+    if (this.closing) throw new InboxClosedError('shutting down: not accepting new events');
     if (!events.length) return [];
     const now = this.clock.now();
     const correlationId = currentCorrelationId() ?? null;

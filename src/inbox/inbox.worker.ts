@@ -73,12 +73,28 @@ export class InboxWorker implements OnApplicationBootstrap, BeforeApplicationShu
     this.loop = this.run();
   }
 
-  /** Stop claiming, let the turns in flight finish (bounded by SHUTDOWN_GRACE_MS). */
+  /**
+   * Intake is already closed (InboxService.onModuleDestroy): finish what was accepted — the turns in
+   * flight and those still queued — within SHUTDOWN_GRACE_MS, then stop. Whatever is left stays in
+   * the inbox and is taken up at the next start.
+   */
   async beforeApplicationShutdown(): Promise<void> {
+    const deadline = Date.now() + this.config.env.SHUTDOWN_GRACE_MS;
+    while (Date.now() < deadline && (this.running.size > 0 || (await this.hasQueued()))) {
+      this.wake?.();
+      await new Promise((resolve) => setTimeout(resolve, 25));
+    }
     this.stopped = true;
     this.wake?.();
-    const grace = new Promise((resolve) => setTimeout(resolve, this.config.env.SHUTDOWN_GRACE_MS).unref());
-    await Promise.race([Promise.allSettled([this.loop, ...this.running.values()]), grace]);
+    await Promise.race([
+      Promise.allSettled([this.loop, ...this.running.values()]),
+      new Promise((resolve) => setTimeout(resolve, Math.max(0, deadline - Date.now())).unref()),
+    ]);
+  }
+
+  private async hasQueued(): Promise<boolean> {
+    const counts = await this.repository.countByStatus().catch(() => ({}) as Record<string, number>);
+    return (counts.pending ?? 0) > 0;
   }
 
   /** Resolves with the event's turn: at once if it is already processed, else when it is. */

@@ -12,7 +12,7 @@ import {
 } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { Clock } from '../../common/clock';
-import { InboxService } from '../../inbox/inbox.service';
+import { InboxClosedError, InboxService } from '../../inbox/inbox.service';
 import { InboxWorker } from '../../inbox/inbox.worker';
 import type { InboundEvent } from '../../messaging/inbound-event';
 import { OutboxService } from '../../outbox/outbox.service';
@@ -63,7 +63,10 @@ export class WebChatController {
       occurredAt: this.clock.now(),
       languageHint: body.language,
     };
-    const [accepted] = await this.inbox.accept([event]);
+    const [accepted] = await this.inbox.accept([event]).catch((error: unknown) => {
+      if (error instanceof InboxClosedError) throw new ServiceUnavailableException({ message: 'the service is restarting; please send again' });
+      throw error;
+    });
     try {
       const result = await this.worker.waitFor(accepted.id);
       return {

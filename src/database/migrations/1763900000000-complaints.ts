@@ -8,7 +8,13 @@ export class Complaints1763900000000 implements MigrationInterface {
       new Table({
         name: 'complaint_ticket',
         columns: [
-          { name: 'id', type: 'integer', isPrimary: true, isGenerated: true, generationStrategy: 'increment' },
+          {
+            name: 'id',
+            type: 'integer',
+            isPrimary: true,
+            isGenerated: true,
+            generationStrategy: 'increment',
+          },
           { name: 'code', type: 'varchar', length: '20' },
           { name: 'unitId', type: 'varchar', length: '64' },
           { name: 'conversationId', type: 'varchar', length: '36' },
@@ -36,7 +42,13 @@ export class Complaints1763900000000 implements MigrationInterface {
       new Table({
         name: 'ticket_event',
         columns: [
-          { name: 'id', type: 'integer', isPrimary: true, isGenerated: true, generationStrategy: 'increment' },
+          {
+            name: 'id',
+            type: 'integer',
+            isPrimary: true,
+            isGenerated: true,
+            generationStrategy: 'increment',
+          },
           { name: 'ticketId', type: 'integer' },
           { name: 'at', type: 'bigint' },
           { name: 'actor', type: 'varchar', length: '191' },

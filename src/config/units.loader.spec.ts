@@ -1,0 +1,67 @@
+import { readFileSync } from 'node:fs';
+import { fromRoot } from '../common/project-root';
+import { parseUnitsFile } from './units.loader';
+
+const minimal = (extra = '') => `
+units:
+  - id: unit-a
+    kind: hospital
+    name: { vi: Bệnh viện A, en: Hospital A }
+    governingBody: { vi: SỞ Y TẾ, en: DEPARTMENT OF HEALTH }
+    address: { vi: "Số 1 đường X", en: "1 X Street" }
+    workingHours: { vi: TO_FILL, en: TO_FILL }
+    website: https://a.example.gov.vn
+    switchboard: "0258 123 456"
+    hotlines:
+      - label: { vi: Đường dây nóng, en: Hotline }
+        phone: TO_FILL
+    emergencyPhone: "0258.111.222"
+    officeHours:
+      mon: ["07:00-11:30", "13:30-17:00"]
+    planItems:
+      - id: vneid
+        ref: { vi: mục 1, en: item 1 }
+${extra}`;
+
+describe('#parseUnitsFile', () => {
+  it('should load the sample units file that ships with the repository', () => {
+    const catalog = parseUnitsFile(readFileSync(fromRoot('units.yaml'), 'utf8'), 'units.yaml');
+    expect(catalog.units.map((u) => u.id)).toEqual([
+      'so-y-te-khanh-hoa',
+      'bvdkkv-ninh-hoa',
+      'cd-y-te-khanh-hoa',
+      'ttyt-vinh-thanh',
+    ]);
+    expect(catalog.defaultUnitId).toBe('so-y-te-khanh-hoa');
+    // Nothing the plans do not give is invented.
+    expect(catalog.units.every((u) => u.address === null && u.emergencyPhone === null)).toBe(true);
+  });
+
+  it('should turn TO_FILL into null and list what is missing', () => {
+    const unit = parseUnitsFile(minimal(), 'x.yaml').units[0];
+    expect(unit.address).toEqual({ vi: 'Số 1 đường X', en: '1 X Street' });
+    expect(unit.workingHours).toBeNull();
+    expect(unit.hotlines).toEqual([]);
+    expect(unit.missing).toEqual(expect.arrayContaining(['workingHours', 'hotlines']));
+    expect(unit.officeHours?.[1]).toEqual([
+      { start: 420, end: 690 },
+      { start: 810, end: 1020 },
+    ]);
+  });
+
+  it.each([
+    ['not YAML: [', /not valid YAML/],
+    ['units: []', /units must list at least one unit/],
+    [minimal().replace('id: unit-a', 'id: Unit A'), /units\[0\]\.id: id must be lower-case/],
+    [
+      minimal().replace('https://a.example.gov.vn', 'http://a.example.gov.vn'),
+      /units\[0\]\.website: website must be an https/,
+    ],
+    [minimal().replace('"0258.111.222"', 'call us'), /units\[0\]\.emergencyPhone/],
+    [minimal().replace('id: vneid', 'id: lottery'), /planItems\[0\]\.id/],
+    [minimal().replace('"07:00-11:30"', '"7h-11h"'), /office hours are "HH:MM-HH:MM"/],
+    ['defaultUnit: nope\n' + minimal(), /defaultUnit "nope" is not one of the units/],
+  ])('should reject a bad file with one line naming the field (%#)', (text, message) => {
+    expect(() => parseUnitsFile(text, 'x.yaml')).toThrow(message);
+  });
+});
