@@ -306,6 +306,14 @@ export class ConversationEngine implements InboxHandler, OnModuleInit {
     ) {
       const question = extra('satisfaction', 'ask');
       if (question) {
+        // Platforms show quick replies on the last message only: the answer's way onward moves
+        // under the question, after 👍 / 👎.
+        const answer = reply.messages[reply.messages.length - 1];
+        const onward = answer.quickReplies ?? [];
+        delete answer.quickReplies;
+        for (const message of question.messages) {
+          message.quickReplies = [...(message.quickReplies ?? []), ...onward].slice(0, 13);
+        }
         reply.messages.push(...question.messages);
         conversation.satisfactionAskedAt = now;
       }

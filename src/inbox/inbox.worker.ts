@@ -93,7 +93,7 @@ export class InboxWorker implements OnApplicationBootstrap, BeforeApplicationShu
   }
 
   private async hasQueued(): Promise<boolean> {
-    const counts = await this.repository.countByStatus().catch(() => ({}) as Record<string, number>);
+    const counts = await this.repository.countByStatus().catch(() => ({}));
     return (counts.pending ?? 0) > 0;
   }
 
@@ -108,18 +108,23 @@ export class InboxWorker implements OnApplicationBootstrap, BeforeApplicationShu
       });
       this.waiters.set(inboxEventId, list);
     });
-    // Registered first, then checked: a turn that completes in between still reaches us.
-    void this.inbox.find(inboxEventId).then(
-      async (row) => {
-        if (!row || (row.status !== 'done' && row.status !== 'failed')) return this.wake?.();
-        const result = row.status === 'done' ? await this.handler?.resultOf(inboxEventId) : null;
-        this.settle(inboxEventId, (w) =>
-          result ? w.resolve(result) : w.reject(new Error(row.lastError ?? 'turn failed')),
-        );
-      },
+    // Registered first, then checked: a turn that completes in between still reaches us. The check
+    // repeats because another instance may take the event (PostgreSQL, several instances).
+    const check = async (): Promise<boolean> => {
+      const row = await this.inbox.find(inboxEventId);
+      if (!row || (row.status !== 'done' && row.status !== 'failed')) return false;
+      const result = row.status === 'done' ? await this.handler?.resultOf(inboxEventId) : null;
+      this.settle(inboxEventId, (w) =>
+        result ? w.resolve(result) : w.reject(new Error(row.lastError ?? 'turn failed')),
+      );
+      return true;
+    };
+    const poll = setInterval(() => void check().catch(() => undefined), 500);
+    void check().then(
+      (done) => (done ? undefined : this.wake?.()),
       (error: unknown) => this.settle(inboxEventId, (w) => w.reject(new Error(errorMessage(error)))),
     );
-    return pending;
+    return pending.finally(() => clearInterval(poll));
   }
 
   get inFlight(): number {

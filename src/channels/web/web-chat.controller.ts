@@ -64,7 +64,8 @@ export class WebChatController {
       languageHint: body.language,
     };
     const [accepted] = await this.inbox.accept([event]).catch((error: unknown) => {
-      if (error instanceof InboxClosedError) throw new ServiceUnavailableException({ message: 'the service is restarting; please send again' });
+      if (error instanceof InboxClosedError)
+        throw new ServiceUnavailableException({ message: 'the service is restarting; please send again' });
       throw error;
     });
     try {
