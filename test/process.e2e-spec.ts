@@ -41,7 +41,8 @@ describe('the service as a process', () => {
 
   it('should create its SQLite file on first start and stop gracefully on SIGTERM, finishing accepted turns', async () => {
     const app = await startAppProcess({ DATA_DIR: dir, SHUTDOWN_GRACE_MS: '10000' });
-    const send = (i: number) =>
+    type Result = { status: number; body: { replies?: unknown[] } };
+    const send = (i: number): Promise<Result> =>
       fetch(`${app.url}/api/chat`, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },

@@ -93,7 +93,7 @@ export class InboxWorker implements OnApplicationBootstrap, BeforeApplicationShu
   }
 
   private async hasQueued(): Promise<boolean> {
-    const counts = await this.repository.countByStatus().catch(() => ({}));
+    const counts: Record<string, number> = await this.repository.countByStatus().catch(() => ({}));
     return (counts.pending ?? 0) > 0;
   }
 
