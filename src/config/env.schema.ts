@@ -54,6 +54,12 @@ export class EnvironmentVariables {
   @MinLength(1, { message: 'DATA_DIR must be a directory path' })
   DATA_DIR = 'data';
 
+  /** Where trained classifier models are cached (default DATA_DIR/cache). */
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @IsString()
+  NLU_CACHE_DIR?: string;
+
   @IsString()
   @MinLength(1, { message: 'UNITS_FILE must be the path of a units YAML file' })
   UNITS_FILE = 'units.yaml';

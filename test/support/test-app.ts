@@ -33,6 +33,7 @@ const ENV_KEYS = [
   'SESSION_SECRET',
   'NODE_ENV',
   'LOG_LEVEL',
+  'NLU_CACHE_DIR',
 ];
 
 /**
@@ -50,6 +51,8 @@ export async function startTestApp(
     NODE_ENV: 'test',
     DATA_DIR: dataDir,
     LOG_LEVEL: 'error',
+    // One classifier cache for all suites: the model is keyed by its data, so sharing is safe.
+    NLU_CACHE_DIR: join(tmpdir(), 'outreach-test-nlu-cache'),
     USER_KEY_SECRET: 'test-user-key-secret-0123456789abcdef',
     SESSION_SECRET: 'test-session-secret-0123456789abcdef',
     ...(kind === 'postgres'

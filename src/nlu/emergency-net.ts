@@ -1,0 +1,61 @@
+import { readFileSync } from 'node:fs';
+import { fromRoot } from '../common/project-root';
+import type { Normalized } from './normalizer';
+import { canonicalTones, stripDiacritics } from './vietnamese';
+
+/**
+ * The safety net in front of the classifier: a curated list of danger signs, matched on the
+ * diacritic-free tokens (so every writing style hits). Tuned for recall — a needless "call 115"
+ * costs little, a missed stroke costs a life.
+ */
+export class EmergencyNet {
+  private readonly phrases: { words: string[]; accented: boolean }[];
+  private readonly alone: Set<string>;
+
+  constructor(path = fromRoot('src/nlu/data/danger-signs.txt')) {
+    this.phrases = [];
+    this.alone = new Set();
+    for (const line of readFileSync(path, 'utf8').split('\n')) {
+      const entry = line.trim();
+      if (!entry || entry.startsWith('#')) continue;
+      // "=phrase" fires only when it is (nearly) the whole message ("cấp cứu", "help").
+      if (entry.startsWith('=')) this.alone.add(entry.slice(1).trim());
+      else {
+        const words = canonicalTones(entry.normalize('NFC')).split(/\s+/);
+        this.phrases.push({ words, accented: words.some((w) => stripDiacritics(w) !== w) });
+      }
+    }
+  }
+
+  matches(n: Normalized): boolean {
+    const tokens = n.stripped;
+    const content = tokens.filter((t) => !FILLER.has(t)).join(' ');
+    if (this.alone.has(content)) return true;
+    for (const { words, accented } of this.phrases) {
+      const seq = accented ? n.tokens : tokens;
+      outer: for (let i = 0; i + words.length <= seq.length; i++) {
+        for (let j = 0; j < words.length; j++) if (seq[i + j] !== words[j]) continue outer;
+        return true;
+      }
+    }
+    return false;
+  }
+}
+
+/** Words that do not change what a very short message asks for. */
+const FILLER = new Set([
+  'oi',
+  'a',
+  'ad',
+  'admin',
+  'please',
+  'voi',
+  'di',
+  'nhanh',
+  'gap',
+  'now',
+  'em',
+  'toi',
+  'ban',
+  'khong',
+]);

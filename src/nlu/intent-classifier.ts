@@ -1,0 +1,172 @@
+import type { IntentScore } from '../messaging/understanding';
+import { Featurizer, type FeaturizerOptions, DEFAULT_FEATURES } from './featurizer';
+import type { Normalized } from './normalizer';
+import { DEFAULT_TRAINING, SoftmaxClassifier, type TrainOptions } from './softmax-classifier';
+
+export interface Thresholds {
+  /** The top intent is answered at or above this probability. */
+  answer: number;
+  /** Between clarify and answer, an in-scope guess becomes a clarifying question. */
+  clarify: number;
+  /** The classifier alone raises an emergency at this probability of `emergency`. */
+  emergency: number;
+}
+
+export const DEFAULT_THRESHOLDS: Thresholds = { answer: 0.45, clarify: 0.3, emergency: 0.45 };
+
+export interface LabelledSample {
+  normalized: Normalized;
+  intent: string;
+  topic: string;
+}
+
+/**
+ * Two stages on one feature space: an intent model over the ten labels, then a topic model per
+ * intent. Intents compete with all their examples (topics of one intent do not split its evidence),
+ * and each topic is chosen among its siblings only.
+ */
+export class IntentClassifier {
+  constructor(
+    private readonly featurizer: Featurizer,
+    private readonly intentModel: SoftmaxClassifier,
+    private readonly topicModels: Map<string, SoftmaxClassifier | string>,
+    public thresholds: Thresholds = DEFAULT_THRESHOLDS,
+  ) {}
+
+  static train(
+    samples: LabelledSample[],
+    features: FeaturizerOptions = DEFAULT_FEATURES,
+    training: TrainOptions = DEFAULT_TRAINING,
+  ): IntentClassifier {
+    const featurizer = new Featurizer(features);
+    featurizer.fit(samples.map((s) => s.normalized));
+    const vectors = samples.map((s) => featurizer.transform(s.normalized));
+    const intents = [...new Set(samples.map((s) => s.intent))].sort();
+    const intentModel = new SoftmaxClassifier(intents, featurizer.size);
+    intentModel.train(
+      samples.map((s, i) => ({ x: vectors[i], y: intents.indexOf(s.intent) })),
+      training,
+    );
+    const topicModels = new Map<string, SoftmaxClassifier | string>();
+    for (const intent of intents) {
+      const own = samples.map((s, i) => ({ s, x: vectors[i] })).filter(({ s }) => s.intent === intent);
+      const topics = [...new Set(own.map(({ s }) => s.topic))].sort();
+      if (topics.length === 1) {
+        topicModels.set(intent, topics[0]);
+        continue;
+      }
+      const model = new SoftmaxClassifier(topics, featurizer.size);
+      model.train(
+        own.map(({ s, x }) => ({ x, y: topics.indexOf(s.topic) })),
+        training,
+      );
+      topicModels.set(intent, model);
+    }
+    return new IntentClassifier(featurizer, intentModel, topicModels);
+  }
+
+  intents(): string[] {
+    return this.intentModel.labels;
+  }
+
+  topics(intent: string): string[] {
+    const model = this.topicModels.get(intent);
+    return model === undefined ? [] : typeof model === 'string' ? [model] : model.labels;
+  }
+
+  /** Every intent with its best topic, most probable first. */
+  rank(n: Normalized): IntentScore[] {
+    const x = this.featurizer.transform(n);
+    const probs = this.intentModel.probabilities(x);
+    const ranking: IntentScore[] = this.intentModel.labels.map((intent, i) => {
+      const topicModel = this.topicModels.get(intent);
+      let topic: string | undefined;
+      if (typeof topicModel === 'string') topic = topicModel;
+      else if (topicModel) {
+        const tp = topicModel.probabilities(x);
+        let best = 0;
+        for (let t = 1; t < tp.length; t++) if (tp[t] > tp[best]) best = t;
+        topic = topicModel.labels[best];
+      }
+      return { intent, topic, score: probs[i] };
+    });
+    return ranking.sort((a, b) => b.score - a.score);
+  }
+
+  /** Topics of one intent with their probabilities (for follow-ups and clarifying questions). */
+  rankTopics(n: Normalized, intent: string): { topic: string; score: number }[] {
+    const model = this.topicModels.get(intent);
+    if (model === undefined) return [];
+    if (typeof model === 'string') return [{ topic: model, score: 1 }];
+    const tp = model.probabilities(this.featurizer.transform(n));
+    return model.labels.map((topic, i) => ({ topic, score: tp[i] })).sort((a, b) => b.score - a.score);
+  }
+
+  decide(ranking: IntentScore[]): 'answer' | 'clarify' | 'fallback' {
+    const top = ranking[0];
+    if (!top || top.intent === 'fallback') return 'fallback';
+    if (top.score >= this.thresholds.answer) return 'answer';
+    if (top.score >= this.thresholds.clarify) return 'clarify';
+    return 'fallback';
+  }
+
+  toJSON(): unknown {
+    return {
+      featurizer: this.featurizer.toJSON(),
+      intentModel: this.intentModel.toJSON(),
+      topicModels: [...this.topicModels].map(([intent, m]) => [
+        intent,
+        typeof m === 'string' ? m : m.toJSON(),
+      ]),
+      thresholds: this.thresholds,
+    };
+  }
+
+  static fromJSON(data: {
+    featurizer: Parameters<typeof Featurizer.fromJSON>[0];
+    intentModel: Parameters<typeof SoftmaxClassifier.fromJSON>[0];
+    topicModels: [string, string | Parameters<typeof SoftmaxClassifier.fromJSON>[0]][];
+    thresholds: Thresholds;
+  }): IntentClassifier {
+    return new IntentClassifier(
+      Featurizer.fromJSON(data.featurizer),
+      SoftmaxClassifier.fromJSON(data.intentModel),
+      new Map(
+        data.topicModels.map(([intent, m]) => [
+          intent,
+          typeof m === 'string' ? m : SoftmaxClassifier.fromJSON(m),
+        ]),
+      ),
+      data.thresholds,
+    );
+  }
+}
+
+/**
+ * Picks the answer threshold that maximises accuracy on held-out messages (an abstention counts as
+ * fallback), and puts the clarify band just below it.
+ */
+export function calibrate(
+  classifier: IntentClassifier,
+  heldout: { normalized: Normalized; intent: string }[],
+): Thresholds & { accuracy: number } {
+  const ranked = heldout.map((h) => ({ ranking: classifier.rank(h.normalized), intent: h.intent }));
+  let best = { answer: DEFAULT_THRESHOLDS.answer, accuracy: -1 };
+  for (let t = 0.15; t <= 0.901; t += 0.01) {
+    let correct = 0;
+    for (const { ranking, intent } of ranked) {
+      const predicted =
+        ranking[0].intent !== 'fallback' && ranking[0].score >= t ? ranking[0].intent : 'fallback';
+      if (predicted === intent) correct++;
+    }
+    const accuracy = correct / ranked.length;
+    // Ties go to the lower threshold: fewer in-scope questions refused.
+    if (accuracy > best.accuracy + 1e-9) best = { answer: Math.round(t * 100) / 100, accuracy };
+  }
+  return {
+    answer: best.answer,
+    clarify: Math.max(0.15, Math.round((best.answer - 0.15) * 100) / 100),
+    emergency: DEFAULT_THRESHOLDS.emergency,
+    accuracy: best.accuracy,
+  };
+}

@@ -1,0 +1,140 @@
+import type { Language } from '../messaging/language';
+import type { Normalized } from './normalizer';
+
+/**
+ * vi / en from character trigrams of the diacritic-free words (naive Bayes trained on the examples,
+ * so unaccented Vietnamese and teencode are learned as Vietnamese), plus the Vietnamese letters and
+ * tone marks when present. A message that is not clearly one or the other keeps the conversation's
+ * language; a mixed message goes to the language most of its words belong to.
+ */
+export class LanguageDetector {
+  private counts: Record<Language, Map<string, number>> = { vi: new Map(), en: new Map() };
+  private totals: Record<Language, number> = { vi: 0, en: 0 };
+  private vocabulary = 1;
+
+  /** Average log-likelihood ratio per word (vi positive) needed to switch a conversation's language. */
+  static readonly SWITCH_MARGIN = 1.2;
+
+  train(samples: { normalized: Normalized; language: Language }[]): void {
+    const all = new Set<string>();
+    for (const { normalized, language } of samples) {
+      for (const gram of grams(normalized)) {
+        this.counts[language].set(gram, (this.counts[language].get(gram) ?? 0) + 1);
+        this.totals[language]++;
+        all.add(gram);
+      }
+    }
+    this.vocabulary = all.size + 1;
+  }
+
+  /**
+   * Per-word evidence, averaged: > 0 Vietnamese, < 0 English. A word with Vietnamese letters or tone
+   * marks counts as clearly Vietnamese; names and loanwords used in both languages count for neither.
+   */
+  score(n: Normalized): number {
+    let sum = 0;
+    let words = 0;
+    n.stripped.forEach((word, i) => {
+      if (word.startsWith('_') || /\d/.test(word) || NEUTRAL.has(word)) return;
+      const marked = n.tokens[i] !== word;
+      sum += marked ? 3 : Math.max(-3, Math.min(3, this.wordScore(word)));
+      words++;
+    });
+    return words ? sum / words : 0;
+  }
+
+  detect(n: Normalized, current?: Language): Language {
+    const score = this.score(n);
+    if (current) {
+      if (current === 'vi' && score < -LanguageDetector.SWITCH_MARGIN) return 'en';
+      if (current === 'en' && score > LanguageDetector.SWITCH_MARGIN) return 'vi';
+      return current;
+    }
+    return score >= 0 ? 'vi' : 'en';
+  }
+
+  private wordScore(word: string): number {
+    let sum = 0;
+    let n = 0;
+    for (const gram of wordGrams(word)) {
+      const vi = ((this.counts.vi.get(gram) ?? 0) + 1) / (this.totals.vi + this.vocabulary);
+      const en = ((this.counts.en.get(gram) ?? 0) + 1) / (this.totals.en + this.vocabulary);
+      sum += Math.log(vi / en);
+      n++;
+    }
+    return n ? sum / Math.sqrt(n) : 0;
+  }
+
+  toJSON(): {
+    vi: [string, number][];
+    en: [string, number][];
+    totals: Record<Language, number>;
+    vocabulary: number;
+  } {
+    return {
+      vi: [...this.counts.vi],
+      en: [...this.counts.en],
+      totals: this.totals,
+      vocabulary: this.vocabulary,
+    };
+  }
+
+  static fromJSON(data: ReturnType<LanguageDetector['toJSON']>): LanguageDetector {
+    const d = new LanguageDetector();
+    d.counts = { vi: new Map(data.vi), en: new Map(data.en) };
+    d.totals = data.totals;
+    d.vocabulary = data.vocabulary;
+    return d;
+  }
+}
+
+/** Words both languages use as they are: they say nothing about which one a message is in. */
+const NEUTRAL = new Set([
+  'ok',
+  'okay',
+  'vneid',
+  'vssid',
+  'otp',
+  'app',
+  'bhyt',
+  'bhxh',
+  'cccd',
+  'cmnd',
+  'pa',
+  'zalo',
+  'facebook',
+  'fanpage',
+  'page',
+  'hotline',
+  'wifi',
+  'email',
+  'sms',
+  'qr',
+  'covid',
+  'ad',
+  'admin',
+  'alo',
+  'online',
+  'internet',
+  'nha',
+  'trang',
+  'khanh',
+  'hoa',
+  'vinpearl',
+  'visa',
+  'atm',
+  'sos',
+  'bot',
+]);
+
+function wordGrams(word: string): string[] {
+  const padded = ` ${word} `;
+  const out: string[] = [];
+  for (let size = 1; size <= 3; size++)
+    for (let i = 0; i + size <= padded.length; i++) out.push(padded.slice(i, i + size));
+  return out;
+}
+
+function grams(n: Normalized): string[] {
+  return n.stripped.filter((t) => !t.startsWith('_') && !/^\d+$/.test(t)).flatMap(wordGrams);
+}

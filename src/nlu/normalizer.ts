@@ -1,0 +1,71 @@
+import { readFileSync } from 'node:fs';
+import { fromRoot } from '../common/project-root';
+import { canonicalTones, hasVietnameseMarks, stripDiacritics } from './vietnamese';
+
+export interface Normalized {
+  /** Accented tokens after NFC, canonical tones, lower case, masking, squeezing and teencode. */
+  tokens: string[];
+  /** The same tokens without diacritics (đ → d). */
+  stripped: string[];
+  /** Whether the original carried Vietnamese letters or tone marks. */
+  hasMarks: boolean;
+}
+
+/** Longer input is cut before classification: the first 1,000 characters say what it is about. */
+const MAX_CHARS = 1000;
+const URL = /\b(?:https?:\/\/|www\.)\S+|\b[a-z0-9-]+(?:\.[a-z0-9-]+)*\.(?:vn|com|net|org)(?:\/\S*)?/giu;
+const EMAIL = /[\p{L}\p{N}._%+-]+@[\p{L}\p{N}-]+(?:\.[\p{L}\p{N}-]+)+/gu;
+const PHONE = /(?<![\p{L}\p{N}])(?:\+?84|0)(?:[\s.-]?\d){8,10}(?![\p{L}\p{N}])/gu;
+const EMOJI = /\p{Extended_Pictographic}/gu;
+const KEEP_NUMBERS = new Set(['115', '113', '114']);
+
+export type TeencodeMap = Map<string, string[]>;
+
+export function loadTeencode(path = fromRoot('src/nlu/data/teencode.tsv')): TeencodeMap {
+  const map: TeencodeMap = new Map();
+  for (const line of readFileSync(path, 'utf8').split('\n')) {
+    if (!line.trim() || line.startsWith('#')) continue;
+    const [key, expansion] = line.split('\t');
+    if (key && expansion)
+      map.set(key.trim().normalize('NFC'), expansion.trim().normalize('NFC').split(/\s+/));
+  }
+  return map;
+}
+
+/** "đauuuu" → "đau"; "hiiii" → "hi". Two equal letters stay (xoong, boong). */
+export function squeeze(token: string): string {
+  return token.replace(/(\p{L})\1{2,}/gu, '$1');
+}
+
+export class Normalizer {
+  constructor(private readonly teencode: TeencodeMap = loadTeencode()) {}
+
+  normalize(input: string): Normalized {
+    let text = input.toWellFormed().slice(0, MAX_CHARS).normalize('NFC');
+    const hasMarks = hasVietnameseMarks(text);
+    const hasEmoji = EMOJI.test(text);
+    EMOJI.lastIndex = 0;
+    text = text
+      .replace(EMAIL, ' _email_ ')
+      .replace(URL, ' _url_ ')
+      .replace(PHONE, ' _phone_ ')
+      .replace(EMOJI, ' ');
+    text = canonicalTones(text.toLowerCase());
+    const tokens: string[] = [];
+    for (const raw of text.split(/[^\p{L}\p{N}_]+/u)) {
+      if (!raw) continue;
+      // Abbreviations first: "cccd" must not be squeezed into "cd".
+      const token = this.teencode.has(raw) ? raw : squeeze(raw);
+      const expansion = this.teencode.get(token);
+      if (expansion) {
+        tokens.push(...expansion);
+      } else if (/^\d+$/.test(token)) {
+        tokens.push(token.length <= 2 || KEEP_NUMBERS.has(token) ? token : '_num_');
+      } else {
+        tokens.push(token);
+      }
+    }
+    if (hasEmoji) tokens.push('_emoji_');
+    return { tokens, stripped: tokens.map((t) => (t.startsWith('_') ? t : stripDiacritics(t))), hasMarks };
+  }
+}
