@@ -17,13 +17,21 @@ export async function createApp(
   module: Type<unknown>,
   options: { logger?: LoggerService | false } = {},
 ): Promise<NestFastifyApplication> {
-  const adapter = new FastifyAdapter({ bodyLimit: BODY_LIMIT, trustProxy: true });
-  const app = await NestFactory.create<NestFastifyApplication>(module, adapter, {
+  const app = await NestFactory.create<NestFastifyApplication>(module, createAdapter(), {
     rawBody: true,
     logger: options.logger === undefined ? undefined : options.logger,
     bufferLogs: options.logger !== false,
     abortOnError: false,
   });
+  return configureApp(app);
+}
+
+export function createAdapter(): FastifyAdapter {
+  return new FastifyAdapter({ bodyLimit: BODY_LIMIT, trustProxy: true });
+}
+
+/** Everything after creation; also applied to apps built from a testing module (overridden providers). */
+export function configureApp(app: NestFastifyApplication): NestFastifyApplication {
   const fastify = app.getHttpAdapter().getInstance();
   fastify.addHook('onRequest', (request, reply, done) => {
     const header = request.headers['x-correlation-id'];

@@ -62,7 +62,7 @@ describe.each(testDatabases())('web chat API (%s)', (database) => {
       const res = await chat({ sessionId: 'emerg-1', text: 'I need an ambulance' });
       expect(res.intent).toBe('emergency');
       expect(res.language).toBe('en');
-      expect(res.replies[0].text).toMatch(/^If this is an emergency, CALL 115/);
+      expect(res.replies[0].text).toMatch(/^🚑 If someone's life is in danger, CALL 115 NOW/);
       expect(res.replies.every((r) => !r.quickReplies)).toBe(true);
     });
 

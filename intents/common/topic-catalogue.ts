@@ -1,4 +1,4 @@
-import type { PlanItem, Reply, ReplyButton, TurnContext } from '../../src/messaging';
+import type { PlanItem, Reply, ReplyButton, Text, TurnContext } from '../../src/messaging';
 import { answered, link, message, quick, text, topicChoices } from './reply-kit';
 
 export interface TopicSpec {
@@ -6,19 +6,25 @@ export interface TopicSpec {
   links?: { titleKey: string; url: string }[];
   /** Topics offered next as quick replies (same intent). */
   related?: string[];
+  /** Plan items served; the catalogue's default when absent. */
   planItems?: PlanItem[];
+  /** Extra paragraphs after the answer (keys of the same namespace). */
+  notes?: string[];
 }
 
 /**
- * An intent whose topics are answered with fixed texts: `<intent>:answers.<topic>` plus links and
- * related topics. The menu topic lists the topics; an unknown topic falls back to the menu.
+ * An intent whose topics are answered with fixed texts: `<intent>:answers.<topic>` plus notes, links
+ * and related topics as quick replies. Topic `menu` (or an unknown one) lists the topics.
  */
 export class TopicCatalogue {
   constructor(
     private readonly intent: string,
     private readonly specs: Record<string, TopicSpec>,
     private readonly planItems: PlanItem[],
-    private readonly menuTopics: string[] = Object.keys(specs),
+    private readonly common: {
+      notes?: string[];
+      params?: (ctx: TurnContext) => Record<string, string | number>;
+    } = {},
   ) {}
 
   topics(): string[] {
@@ -32,11 +38,15 @@ export class TopicCatalogue {
   answer(ctx: TurnContext, topic: string | undefined = ctx.topic): Reply {
     if (!this.has(topic)) return this.menu();
     const spec = this.specs[topic];
+    const params = this.common.params?.(ctx);
+    const paragraphs: Text[] = [text(`${this.intent}:answers.${topic}`, params)];
+    for (const note of [...(spec.notes ?? []), ...(this.common.notes ?? [])])
+      paragraphs.push(text(`${this.intent}:${note}`, params));
     const buttons: ReplyButton[] = (spec.links ?? []).map((l) => link(l.titleKey, l.url));
-    const related = (spec.related ?? []).filter((t) => t !== topic).slice(0, 4);
+    const related = (spec.related ?? []).filter((t) => t !== topic && this.has(t)).slice(0, 4);
     return answered(
       [
-        message([text(`${this.intent}:answers.${topic}`)], {
+        message(paragraphs, {
           ...(buttons.length ? { buttons } : {}),
           quickReplies: [...topicChoices(this.intent, related), quick('common:menu.back', 'MENU')],
         }),
@@ -51,7 +61,7 @@ export class TopicCatalogue {
       [
         message([text(`${this.intent}:menu`)], {
           quickReplies: [
-            ...topicChoices(this.intent, this.menuTopics.slice(0, 12)),
+            ...topicChoices(this.intent, this.topics().slice(0, 12)),
             quick('common:menu.back', 'MENU'),
           ],
         }),

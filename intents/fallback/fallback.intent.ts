@@ -13,6 +13,7 @@ export class FallbackIntent implements Intent {
       return {
         messages: [
           message([text('fallback:medical_advice')], {
+            buttons: [{ title: text('fallback:call_115'), phone: '115' }],
             quickReplies: [quick('fallback:book', 'unit_info:booking'), quick('common:menu.back', 'MENU')],
           }),
         ],

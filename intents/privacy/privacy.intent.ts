@@ -3,8 +3,10 @@ import type { Intent, Reply, ReplyButton, TurnContext } from '../../src/messagin
 import { answered, mainMenu, message, quick, text } from '../common/reply-kit';
 
 /**
- * Welcome, the privacy notice and the consent choice (Law 91/2025 on personal data: health data is
- * sensitive, silence is not consent — domain-facts.md §6). The choice can be changed at any time.
+ * Welcome, the privacy notice and the consent choice (Law 91/2025/QH15 on personal data, in force
+ * 1/1/2026: health data is sensitive, silence is not consent — domain-facts.md §6, D1–D4). The notice
+ * says what is recorded, why, by whom, for how long, how to ask for deletion and where the full policy
+ * is. The choice can be changed at any time (payload PRIVACY shows it again).
  */
 @Injectable()
 export class PrivacyIntent implements Intent {
@@ -52,12 +54,24 @@ export class PrivacyIntent implements Intent {
   }
 
   private notice(ctx: TurnContext, introKey: string) {
-    const buttons: ReplyButton[] = ctx.unit.privacyPolicyUrl
-      ? [{ title: text('privacy:policy_button'), url: ctx.unit.privacyPolicyUrl }]
+    const { unit } = ctx;
+    const buttons: ReplyButton[] = unit.privacyPolicyUrl
+      ? [{ title: text('privacy:policy_button'), url: unit.privacyPolicyUrl }]
       : [];
-    return message([text(introKey), text('privacy:notice')], {
-      quickReplies: [quick('privacy:agree', 'CONSENT_YES'), quick('privacy:disagree', 'CONSENT_NO')],
-      ...(buttons.length ? { buttons } : {}),
-    });
+    return message(
+      [
+        text(introKey),
+        text('privacy:notice'),
+        unit.retention
+          ? text('privacy:retention', { retention: unit.retention })
+          : text('privacy:retention_missing'),
+        text(unit.privacyPolicyUrl ? 'privacy:policy_link' : 'privacy:policy_missing'),
+        text('privacy:choice'),
+      ],
+      {
+        quickReplies: [quick('privacy:agree', 'CONSENT_YES'), quick('privacy:disagree', 'CONSENT_NO')],
+        ...(buttons.length ? { buttons } : {}),
+      },
+    );
   }
 }

@@ -90,6 +90,18 @@ function toUnit(entry: UnitEntry): Unit {
     departments: (entry.departments ?? [])
       .map((d) => ({ name: localized(d.name), location: localized(d.location), phone: filled(d.phone) }))
       .filter((d): d is Unit['departments'][number] => d.name !== null),
+    departmentHotline: (() => {
+      const label = localized(entry.departmentHotline?.label);
+      const phone = filled(entry.departmentHotline?.phone);
+      return entry.departmentHotline
+        ? track('departmentHotline', label && phone ? { label, phone } : null)
+        : null;
+    })(),
+    feedbackChannels: (entry.feedbackChannels ?? [])
+      .map((c) => ({ label: localized(c.label), url: filled(c.url) }))
+      .filter((c): c is { label: Localized; url: string } => !!c.label && !!c.url),
+    emergencyInfo: entry.emergencyInfo ? track('emergencyInfo', localized(entry.emergencyInfo)) : null,
+    retention: track('retention', localized(entry.retention)),
     officeHours: track('officeHours', schedule(entry.officeHours)),
     planItems: entry.planItems.map((p) => ({
       id: p.id as PlanItem,

@@ -96,6 +96,13 @@ export class ZaloUnitConfig {
   @IsString() @Matches(/^[A-Z][A-Z0-9_]*$/) refreshTokenEnv: string;
 }
 
+export class LinkEntry {
+  @ValidateNested() @Type(() => LocalizedText) label: LocalizedText;
+  @IsString()
+  @Matches(/^(TO_FILL|https:\/\/[^\s]+)$/, { message: 'url must be an https:// address or TO_FILL' })
+  url: string;
+}
+
 export class UnitEntry {
   @IsString()
   @Matches(/^[a-z0-9][a-z0-9-]{1,62}$/, { message: 'id must be lower-case letters, digits and dashes' })
@@ -136,6 +143,22 @@ export class UnitEntry {
   @ValidateNested({ each: true })
   @Type(() => DepartmentEntry)
   departments?: DepartmentEntry[];
+
+  /** The hotline of the Department of Health the unit answers to (complaints go up to it). */
+  @IsOptional() @ValidateNested() @Type(() => PhoneEntry) departmentHotline?: PhoneEntry;
+
+  /** Provincial feedback systems citizens may use (from the unit's plan; check after the 2025 merger). */
+  @IsOptional()
+  @IsArray()
+  @ValidateNested({ each: true })
+  @Type(() => LinkEntry)
+  feedbackChannels?: LinkEntry[];
+
+  /** Where and when the emergency department receives patients (hospitals, health centres). */
+  @IsOptional() @ValidateNested() @Type(() => LocalizedText) emergencyInfo?: LocalizedText;
+
+  /** How long conversation records are kept, as stated in the privacy notice (e.g. "24 tháng" / "24 months"). */
+  @IsOptional() @ValidateNested() @Type(() => LocalizedText) retention?: LocalizedText;
 
   /** Weekly office hours in local time (Asia/Ho_Chi_Minh); TO_FILL = unknown. */
   @IsOptional() @ValidateNested() @Type(() => WeeklySchedule) officeHours?: WeeklySchedule;

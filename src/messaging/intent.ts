@@ -17,6 +17,11 @@ export interface UnitView {
   switchboard: string | null;
   emergencyPhone: string | null;
   departments: { name: string; location: string | null; phone: string | null }[];
+  kind: 'department' | 'hospital' | 'health_centre' | 'college';
+  departmentHotline: { label: string; phone: string } | null;
+  feedbackChannels: { label: string; url: string }[];
+  emergencyInfo: string | null;
+  retention: string | null;
   privacyPolicyUrl: string | null;
   /** Whether staff are at work now (office hours, weekends, public holidays). */
   staffAvailable: boolean;

@@ -9,15 +9,23 @@ import type { Normalized } from './normalizer';
  */
 export class LanguageDetector {
   private counts: Record<Language, Map<string, number>> = { vi: new Map(), en: new Map() };
+  /** Whole words seen in each language's examples: the strongest evidence when a word is known. */
+  private words: Record<Language, Map<string, number>> = { vi: new Map(), en: new Map() };
+  private wordTotals: Record<Language, number> = { vi: 0, en: 0 };
   private totals: Record<Language, number> = { vi: 0, en: 0 };
   private vocabulary = 1;
 
   /** Average log-likelihood ratio per word (vi positive) needed to switch a conversation's language. */
-  static readonly SWITCH_MARGIN = 1.2;
+  static readonly SWITCH_MARGIN = 0.6;
 
   train(samples: { normalized: Normalized; language: Language }[]): void {
     const all = new Set<string>();
     for (const { normalized, language } of samples) {
+      for (const word of normalized.stripped) {
+        if (word.startsWith('_') || /\d/.test(word) || NEUTRAL.has(word)) continue;
+        this.words[language].set(word, (this.words[language].get(word) ?? 0) + 1);
+        this.wordTotals[language]++;
+      }
       for (const gram of grams(normalized)) {
         this.counts[language].set(gram, (this.counts[language].get(gram) ?? 0) + 1);
         this.totals[language]++;
@@ -54,6 +62,13 @@ export class LanguageDetector {
   }
 
   private wordScore(word: string): number {
+    const vi = this.words.vi.get(word) ?? 0;
+    const en = this.words.en.get(word) ?? 0;
+    if (vi + en > 0) {
+      return (
+        Math.log((vi + 0.1) / (this.wordTotals.vi + 1)) - Math.log((en + 0.1) / (this.wordTotals.en + 1))
+      );
+    }
     let sum = 0;
     let n = 0;
     for (const gram of wordGrams(word)) {
@@ -70,12 +85,16 @@ export class LanguageDetector {
     en: [string, number][];
     totals: Record<Language, number>;
     vocabulary: number;
+    words: { vi: [string, number][]; en: [string, number][] };
+    wordTotals: Record<Language, number>;
   } {
     return {
       vi: [...this.counts.vi],
       en: [...this.counts.en],
       totals: this.totals,
       vocabulary: this.vocabulary,
+      words: { vi: [...this.words.vi], en: [...this.words.en] },
+      wordTotals: this.wordTotals,
     };
   }
 
@@ -84,6 +103,8 @@ export class LanguageDetector {
     d.counts = { vi: new Map(data.vi), en: new Map(data.en) };
     d.totals = data.totals;
     d.vocabulary = data.vocabulary;
+    d.words = { vi: new Map(data.words.vi), en: new Map(data.words.en) };
+    d.wordTotals = data.wordTotals;
     return d;
   }
 }

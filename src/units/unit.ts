@@ -29,6 +29,10 @@ export interface Unit {
   hotlines: { label: Localized; phone: string }[];
   emergencyPhone: string | null;
   departments: { name: Localized; location: Localized | null; phone: string | null }[];
+  departmentHotline: { label: Localized; phone: string } | null;
+  feedbackChannels: { label: Localized; url: string }[];
+  emergencyInfo: Localized | null;
+  retention: Localized | null;
   officeHours: WeeklySlots | null;
   planItems: { id: PlanItem; ref: Localized }[];
   messenger?: {

@@ -82,6 +82,13 @@ export class UnitsService implements OnModuleInit {
         location: pick(d.location),
         phone: d.phone,
       })),
+      kind: unit.kind,
+      departmentHotline: unit.departmentHotline
+        ? { label: unit.departmentHotline.label[language], phone: unit.departmentHotline.phone }
+        : null,
+      feedbackChannels: unit.feedbackChannels.map((c) => ({ label: c.label[language], url: c.url })),
+      emergencyInfo: pick(unit.emergencyInfo),
+      retention: pick(unit.retention),
       privacyPolicyUrl: unit.privacyPolicyUrl,
       staffAvailable: available ?? false,
       staffHoursKnown: available !== null,

@@ -6,7 +6,8 @@ import type { Type } from '@nestjs/common';
 import { Client } from 'pg';
 import request from 'supertest';
 import { AppModule } from '../../src/app.module';
-import { createApp } from '../../src/app.factory';
+import { Test } from '@nestjs/testing';
+import { configureApp, createAdapter } from '../../src/app.factory';
 import { DatabaseService } from '../../src/database/database.service';
 
 export interface TestApp {
@@ -41,7 +42,13 @@ const ENV_KEYS = [
  * file in a temporary folder, or a PostgreSQL schema of its own that is dropped afterwards.
  */
 export async function startTestApp(
-  options: { database?: 'sqlite' | 'postgres'; env?: Record<string, string>; module?: Type<unknown> } = {},
+  options: {
+    database?: 'sqlite' | 'postgres';
+    env?: Record<string, string>;
+    module?: Type<unknown>;
+    /** Providers to replace, e.g. [[Clock, new FixedClock(...)]]. */
+    overrides?: [unknown, unknown][];
+  } = {},
 ): Promise<TestApp> {
   const kind = options.database ?? 'sqlite';
   const dataDir = mkdtempSync(join(tmpdir(), 'outreach-test-'));
@@ -60,7 +67,14 @@ export async function startTestApp(
       : { DATABASE_URL: `sqlite:${join(dataDir, 'bot.sqlite')}`, DATABASE_SCHEMA: '' }),
     ...options.env,
   });
-  const app = await createApp(options.module ?? AppModule, { logger: false });
+  let builder = Test.createTestingModule({ imports: [options.module ?? AppModule] });
+  for (const [token, value] of options.overrides ?? [])
+    builder = builder.overrideProvider(token).useValue(value);
+  const testing = await builder.compile();
+  testing.useLogger(false);
+  const app = configureApp(
+    testing.createNestApplication<NestFastifyApplication>(createAdapter(), { rawBody: true, logger: false }),
+  );
   await app.init();
   await app.getHttpAdapter().getInstance().ready();
   const db = app.get(DatabaseService);

@@ -1,0 +1,204 @@
+import { Injectable } from '@nestjs/common';
+import { QueryFailedError } from 'typeorm';
+import { Clock } from '../common/clock';
+import { SecretBox } from '../common/secret-box';
+import { AppConfig } from '../config/app-config';
+import { DatabaseService } from '../database/database.service';
+import { NluService } from '../nlu/nlu.service';
+import { localParts } from '../units/office-hours';
+import type { ComplaintTicketEntity, TicketStatus } from './complaint-ticket.entity';
+import { ComplaintRepository, type TicketFilter } from './complaint.repository';
+import { formatTicketCode } from './ticket-code';
+import type { TicketEventEntity } from './ticket-event.entity';
+
+export const TICKET_STATUSES: TicketStatus[] = ['received', 'in_progress', 'resolved', 'rejected'];
+const HANDLED: TicketStatus[] = ['resolved', 'rejected'];
+
+export interface NewComplaint {
+  unitId: string;
+  conversationId: string;
+  channel: string;
+  language: 'vi' | 'en';
+  description: string;
+  location: string | null;
+  occurredWhen: string | null;
+  /** A phone number or e-mail the citizen chose to give for a reply; null when declined. */
+  contact: string | null;
+  /** Whether the citizen accepted the privacy notice: otherwise the texts are kept redacted. */
+  consented: boolean;
+}
+
+/** What a citizen may learn from a code: never the complaint's text or the contact. */
+export interface TicketStatusView {
+  code: string;
+  unitId: string;
+  status: TicketStatus;
+  response: string | null;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+/** Complaint tickets: codes, statuses, staff responses. Stored per unit, looked up by code from anywhere. */
+@Injectable()
+export class ComplaintsService {
+  private readonly box: SecretBox;
+
+  constructor(
+    private readonly repository: ComplaintRepository,
+    private readonly db: DatabaseService,
+    private readonly nlu: NluService,
+    private readonly clock: Clock,
+    config: AppConfig,
+  ) {
+    this.box = new SecretBox(config.serverSecret('USER_KEY_SECRET'), 'contact-v1');
+  }
+
+  /** Seals a value a flow must keep between turns (a draft complaint's text). */
+  seal(text: string): string {
+    return this.box.encrypt(text);
+  }
+
+  unseal(sealed: string): string {
+    return this.box.decrypt(sealed);
+  }
+
+  async create(input: NewComplaint): Promise<ComplaintTicketEntity> {
+    const keep = (text: string | null) =>
+      text === null ? null : input.consented ? text : this.nlu.redact(text);
+    for (let attempt = 1; ; attempt++) {
+      const now = this.clock.now();
+      const year = Number(localParts(now).date.slice(0, 4));
+      try {
+        return await this.db.transaction(async (manager) => {
+          const code = formatTicketCode(year, (await this.repository.lastSequence(manager, year)) + 1);
+          const ticket = await this.repository.insert(manager, {
+            code,
+            unitId: input.unitId,
+            conversationId: input.conversationId,
+            channel: input.channel,
+            language: input.language,
+            status: 'received',
+            description: keep(input.description) ?? '',
+            location: keep(input.location),
+            occurredWhen: keep(input.occurredWhen),
+            contact: input.contact ? this.box.encrypt(input.contact) : null,
+            contactConsent: input.contact !== null,
+            response: null,
+            createdAt: now,
+            updatedAt: now,
+            handledAt: null,
+          });
+          await this.repository.addEvent(manager, {
+            ticketId: ticket.id,
+            at: now,
+            actor: 'citizen',
+            kind: 'created',
+            fromStatus: null,
+            toStatus: 'received',
+            note: null,
+          });
+          return ticket;
+        });
+      } catch (error) {
+        // Two instances took the same number: take the next one.
+        if (error instanceof QueryFailedError && attempt < 5) continue;
+        throw error;
+      }
+    }
+  }
+
+  findByCode(code: string): Promise<ComplaintTicketEntity | null> {
+    return this.repository.findByCode(code.toUpperCase());
+  }
+
+  findById(id: number): Promise<ComplaintTicketEntity | null> {
+    return this.repository.findById(id);
+  }
+
+  async statusOf(code: string): Promise<TicketStatusView | null> {
+    const t = await this.findByCode(code);
+    return t
+      ? {
+          code: t.code,
+          unitId: t.unitId,
+          status: t.status,
+          response: t.response,
+          createdAt: t.createdAt,
+          updatedAt: t.updatedAt,
+        }
+      : null;
+  }
+
+  /** For staff only: the contact the citizen left, decrypted. */
+  contactOf(ticket: ComplaintTicketEntity): string | null {
+    return ticket.contact ? this.box.decrypt(ticket.contact) : null;
+  }
+
+  async changeStatus(
+    id: number,
+    status: TicketStatus,
+    note: string | null,
+    actor: string,
+  ): Promise<ComplaintTicketEntity> {
+    const ticket = await this.mustFind(id);
+    const now = this.clock.now();
+    await this.db.transaction(async (manager) => {
+      await this.repository.update(manager, id, {
+        status,
+        updatedAt: now,
+        handledAt: HANDLED.includes(status) ? (ticket.handledAt ?? now) : null,
+      });
+      await this.repository.addEvent(manager, {
+        ticketId: id,
+        at: now,
+        actor,
+        kind: 'status',
+        fromStatus: ticket.status,
+        toStatus: status,
+        note,
+      });
+    });
+    return this.mustFind(id);
+  }
+
+  /** The unit's answer to the citizen: shown on a status look-up (and sent through the channel by the console). */
+  async respond(id: number, response: string, actor: string): Promise<ComplaintTicketEntity> {
+    await this.mustFind(id);
+    const now = this.clock.now();
+    await this.db.transaction(async (manager) => {
+      await this.repository.update(manager, id, { response, updatedAt: now });
+      await this.repository.addEvent(manager, {
+        ticketId: id,
+        at: now,
+        actor,
+        kind: 'reply',
+        fromStatus: null,
+        toStatus: null,
+        note: response,
+      });
+    });
+    return this.mustFind(id);
+  }
+
+  listForUnits(unitIds: string[], filter: TicketFilter = {}): Promise<ComplaintTicketEntity[]> {
+    return unitIds.length ? this.repository.list(unitIds, filter) : Promise.resolve([]);
+  }
+
+  byConversations(conversationIds: string[]): Promise<ComplaintTicketEntity[]> {
+    return this.repository.byConversation(conversationIds);
+  }
+
+  events(ticketId: number): Promise<TicketEventEntity[]> {
+    return this.repository.events(ticketId);
+  }
+
+  countsForPeriod(unitIds: string[], from: Date, to: Date): Promise<{ received: number; handled: number }> {
+    return this.repository.counts(unitIds, from, to);
+  }
+
+  private async mustFind(id: number): Promise<ComplaintTicketEntity> {
+    const ticket = await this.repository.findById(id);
+    if (!ticket) throw new Error(`no complaint ticket ${id}`);
+    return ticket;
+  }
+}
