@@ -6,6 +6,7 @@ import { fromRoot } from './common/project-root';
 import { AppConfig } from './config/app-config';
 import { validateEnv } from './config/env.schema';
 import { loadUnitsFile } from './config/units.loader';
+import { resolveChannelAccounts } from './channels/channel-accounts';
 
 async function bootstrap(): Promise<void> {
   const envFile = fromRoot('.env');
@@ -13,7 +14,8 @@ async function bootstrap(): Promise<void> {
   const env = validateEnv(process.env);
   // Pre-flight: what an operator can get wrong is reported as one line before anything starts.
   const config = new AppConfig(env, process.env);
-  loadUnitsFile(config.unitsFile);
+  const catalog = loadUnitsFile(config.unitsFile);
+  resolveChannelAccounts((name) => config.secret(name), catalog.units, catalog.defaultUnitId);
   config.serverSecret('USER_KEY_SECRET');
   config.serverSecret('SESSION_SECRET');
   const logger = new JsonLogger(env.LOG_LEVEL);

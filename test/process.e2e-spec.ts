@@ -24,6 +24,18 @@ describe('the service as a process', () => {
       'UNITS_FILE must name a readable units file (cannot read /nonexistent/units.yaml)',
     ],
     [{ NODE_ENV: 'production' }, 'USER_KEY_SECRET must be set in production (e.g. openssl rand -hex 32)'],
+    [
+      { MESSENGER_PAGE_ID: '123' },
+      'MESSENGER_APP_SECRET must be set (a Messenger page is configured with MESSENGER_* variables)',
+    ],
+    [
+      { ZALO_OA_ID: '9', ZALO_APP_ID: '1', ZALO_APP_SECRET: 's' },
+      'ZALO_OA_SECRET_KEY must be set (a Zalo OA is configured with ZALO_* variables)',
+    ],
+    [
+      { MESSENGER_API_URL: 'graph.facebook.com' },
+      'Configuration error: MESSENGER_API_URL must be an http(s) URL, e.g. https://graph.facebook.com/v25.0 (got "graph.facebook.com")',
+    ],
   ])('should refuse to start on %j with one clear line', async (env, line) => {
     const app = await startAppProcess({ DATA_DIR: dir, ...env }, false);
     const { code } = await app.exited;

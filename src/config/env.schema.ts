@@ -85,6 +85,43 @@ export class EnvironmentVariables {
   @Max(64, { message: 'INBOX_CONCURRENCY must be an integer between 1 and 64' })
   INBOX_CONCURRENCY = 8;
 
+  // Channels. Each block applies to the default unit when set; several units name their own
+  // variables in the units file. A partly configured channel stops the start (ChannelAccounts).
+  @Transform(emptyToUndefined) @IsOptional() @IsString() MESSENGER_APP_SECRET?: string;
+  @Transform(emptyToUndefined) @IsOptional() @IsString() MESSENGER_VERIFY_TOKEN?: string;
+  @Transform(emptyToUndefined) @IsOptional() @IsString() MESSENGER_PAGE_ID?: string;
+  @Transform(emptyToUndefined) @IsOptional() @IsString() MESSENGER_PAGE_ACCESS_TOKEN?: string;
+  /** Our Meta app's id: echoes of our own sends carry it (others are a person answering in the Page inbox). */
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @Matches(/^\d+$/, { message: 'MESSENGER_APP_ID must be the numeric Meta app id' })
+  MESSENGER_APP_ID?: string;
+
+  @Transform(toInt)
+  @IsInt({ message: 'CHANNEL_HTTP_TIMEOUT_MS must be an integer between 100 and 60000' })
+  @Min(100, { message: 'CHANNEL_HTTP_TIMEOUT_MS must be an integer between 100 and 60000' })
+  @Max(60000, { message: 'CHANNEL_HTTP_TIMEOUT_MS must be an integer between 100 and 60000' })
+  CHANNEL_HTTP_TIMEOUT_MS = 10000;
+  @Matches(/^https?:\/\/\S+$/, {
+    message: 'MESSENGER_API_URL must be an http(s) URL, e.g. https://graph.facebook.com/v25.0',
+  })
+  MESSENGER_API_URL = 'https://graph.facebook.com/v25.0';
+
+  @Transform(emptyToUndefined) @IsOptional() @IsString() ZALO_APP_ID?: string;
+  @Transform(emptyToUndefined) @IsOptional() @IsString() ZALO_APP_SECRET?: string;
+  @Transform(emptyToUndefined) @IsOptional() @IsString() ZALO_OA_ID?: string;
+  @Transform(emptyToUndefined) @IsOptional() @IsString() ZALO_OA_SECRET_KEY?: string;
+  @Transform(emptyToUndefined) @IsOptional() @IsString() ZALO_ACCESS_TOKEN?: string;
+  @Transform(emptyToUndefined) @IsOptional() @IsString() ZALO_REFRESH_TOKEN?: string;
+  @Matches(/^https?:\/\/\S+$/, {
+    message: 'ZALO_API_URL must be an http(s) URL, e.g. https://openapi.zalo.me',
+  })
+  ZALO_API_URL = 'https://openapi.zalo.me';
+  @Matches(/^https?:\/\/\S+$/, {
+    message: 'ZALO_OAUTH_URL must be an http(s) URL, e.g. https://oauth.zaloapp.com',
+  })
+  ZALO_OAUTH_URL = 'https://oauth.zaloapp.com';
+
   @Transform(toInt)
   @IsInt({ message: 'SHUTDOWN_GRACE_MS must be an integer between 0 and 600000' })
   @Min(0, { message: 'SHUTDOWN_GRACE_MS must be an integer between 0 and 600000' })
@@ -109,7 +146,7 @@ export function validateEnv(raw: Record<string, unknown>): EnvironmentVariables 
   const known = Object.keys(new EnvironmentVariables());
   const picked: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(raw)) {
-    if (known.includes(key) || key.startsWith('MESSENGER_') || key.startsWith('ZALO_')) picked[key] = value;
+    if (known.includes(key)) picked[key] = value;
   }
   const env = plainToInstance(EnvironmentVariables, picked, { exposeDefaultValues: true });
   const errors = validateSync(env, { skipMissingProperties: false, forbidUnknownValues: false });

@@ -107,6 +107,23 @@ export class ConversationEngine implements InboxHandler, OnModuleInit {
     const conversation = existing ?? this.newConversation(unit, event, now);
     const readTurnCount = existing ? existing.turnCount : null;
 
+    if (event.kind === 'handover') {
+      // Staff answered on the platform itself: the bot steps back as after a hand-off request.
+      conversation.handoffAt = now;
+      conversation.handoffUntil = new Date(now.getTime() + this.config.env.HANDOFF_HOURS * 3600_000);
+      conversation.updatedAt = now;
+      await this.db.transaction(async (m) => {
+        await this.conversations.saveTurn(m, conversation, readTurnCount);
+        await ack.complete(m, null);
+      });
+      return {
+        inboxEventId,
+        replies: [],
+        intent: EMPTY_TURN_INTENT,
+        language: this.languageOf(conversation),
+      };
+    }
+
     if (event.kind === 'unfollow') {
       // Not a turn: nothing to answer, nothing to record as propaganda.
       await this.db.transaction((m) => ack.complete(m, null));
@@ -119,13 +136,15 @@ export class ConversationEngine implements InboxHandler, OnModuleInit {
     }
 
     const text = event.text?.trim() ? event.text : undefined;
-    const understanding = text
-      ? this.nlu.understand(text, {
-          language: existing ? this.languageOf(conversation) : event.languageHint,
-          previousIntent: conversation.lastIntent,
-          previousTopic: conversation.lastTopic,
-        })
-      : undefined;
+    // A tapped button's title is our own text in the conversation's language: only typed text is understood.
+    const understanding =
+      text && event.kind === 'text'
+        ? this.nlu.understand(text, {
+            language: existing ? this.languageOf(conversation) : event.languageHint,
+            previousIntent: conversation.lastIntent,
+            previousTopic: conversation.lastTopic,
+          })
+        : undefined;
     const input: TurnInput = { kind: event.kind, text, payload: event.payload, understanding };
     const view = this.view(conversation, !existing);
     const decided = route(input, view, new Set(this.intents.keys()));

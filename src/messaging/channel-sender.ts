@@ -8,12 +8,23 @@ export interface SendContext {
   /** When the citizen last wrote (opens the platform's reply window); null if unknown. */
   userMessageAt: Date | null;
   origin: 'bot' | 'staff';
+  /** Order of the message within its turn (0 = first: the moment for a typing indicator). */
+  position: number;
+  /** Platform messages of this reply already delivered by an earlier attempt: resume after them. */
+  partsSent: number;
 }
 
 /** How a delivery attempt ended; the outbox decides about retries from this alone. */
 export type SendResult =
   | { status: 'ok'; platformMessageId?: string; httpStatus?: number }
-  | { status: 'transient'; error: string; retryAfterMs?: number; httpStatus?: number; errorCode?: string }
+  | {
+      status: 'transient';
+      error: string;
+      retryAfterMs?: number;
+      httpStatus?: number;
+      errorCode?: string;
+      partsSent?: number;
+    }
   | {
       status: 'permanent' | 'window_closed' | 'unreachable';
       error: string;

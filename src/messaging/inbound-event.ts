@@ -3,7 +3,9 @@ export type ChannelName = 'web' | 'messenger' | 'zalo';
 
 export const CHANNEL_NAMES: readonly ChannelName[] = ['web', 'messenger', 'zalo'];
 
-export type InboundKind = 'text' | 'postback' | 'quick_reply' | 'follow' | 'unfollow' | 'attachment';
+/** 'handover': a person answered the citizen directly on the platform (Page inbox, Zalo OA chat). */
+export type InboundKind =
+  'text' | 'postback' | 'quick_reply' | 'follow' | 'unfollow' | 'attachment' | 'handover';
 
 export interface InboundEvent {
   unitId: string;

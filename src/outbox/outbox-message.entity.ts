@@ -35,6 +35,10 @@ export class OutboxMessageEntity {
   @Column({ type: 'integer', default: 0 })
   position: number;
 
+  /** Platform messages already delivered when one reply needs several (long text, then buttons). */
+  @Column({ type: 'integer', default: 0 })
+  partsSent: number;
+
   /** bot, or staff (a console reply). */
   @Column({ type: 'varchar', length: 8, default: 'bot' })
   origin: string;

@@ -107,6 +107,7 @@ export class OutboxRepository {
       nextAttemptAt?: Date;
       platformMessageId?: string | null;
       lastError?: string | null;
+      partsSent?: number;
     },
   ): Promise<void> {
     await this.db.transaction(async (manager) => {
@@ -121,6 +122,7 @@ export class OutboxRepository {
             ? { sentAt: now, platformMessageId: next.platformMessageId ?? null, lastError: null }
             : {}),
           ...(next.lastError !== undefined && next.status !== 'sent' ? { lastError: next.lastError } : {}),
+          ...(next.partsSent !== undefined ? { partsSent: next.partsSent } : {}),
         },
       );
     });

@@ -142,6 +142,8 @@ export class OutboxService implements OnApplicationBootstrap, BeforeApplicationS
           recipientId: message.recipientId,
           userMessageAt: message.userMessageAt,
           origin: message.origin === 'staff' ? 'staff' : 'bot',
+          position: message.position,
+          partsSent: message.partsSent,
         });
       } catch (error) {
         result = { status: 'transient', error: errorMessage(error) };
@@ -159,12 +161,18 @@ export class OutboxService implements OnApplicationBootstrap, BeforeApplicationS
       nextAttemptAt?: Date;
       platformMessageId?: string | null;
       lastError?: string | null;
+      partsSent?: number;
     };
     if (result.status === 'ok') {
       next = { status: 'sent', platformMessageId: result.platformMessageId ?? null };
     } else if (result.status === 'transient' && message.attempts < MAX_SEND_ATTEMPTS) {
       const delay = Math.max(result.retryAfterMs ?? 0, backoffDelay(message.attempts));
-      next = { status: 'pending', nextAttemptAt: new Date(now.getTime() + delay), lastError: result.error };
+      next = {
+        status: 'pending',
+        nextAttemptAt: new Date(now.getTime() + delay),
+        lastError: result.error,
+        ...(result.partsSent !== undefined ? { partsSent: result.partsSent } : {}),
+      };
     } else {
       next = {
         status: result.status === 'transient' || result.status === 'permanent' ? 'failed' : result.status,

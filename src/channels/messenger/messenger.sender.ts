@@ -1,0 +1,64 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { Clock } from '../../common/clock';
+import { errorMessage } from '../../common/errors';
+import type { ChannelSender, SendContext, SendResult } from '../../messaging/channel-sender';
+import type { OutboundMessage } from '../../messaging/outbound-message';
+import { ChannelAccounts } from '../channel-accounts';
+import { toMessengerMessages } from './messenger-format';
+import { classifyGraphResponse, MessengerClient } from './messenger.client';
+
+const DAY = 24 * 3600_000;
+
+/**
+ * Delivers an OutboundMessage through the Send API: RESPONSE inside the 24-hour window, HUMAN_AGENT
+ * (staff only, up to 7 days) when the unit has that permission; nothing outside the window.
+ */
+@Injectable()
+export class MessengerSender implements ChannelSender {
+  readonly channel = 'messenger' as const;
+  private readonly logger = new Logger(MessengerSender.name);
+
+  constructor(
+    private readonly accounts: ChannelAccounts,
+    private readonly client: MessengerClient,
+    private readonly clock: Clock,
+  ) {}
+
+  async send(message: OutboundMessage, ctx: SendContext): Promise<SendResult> {
+    const account = this.accounts.messengerByUnit(ctx.unitId);
+    if (!account)
+      return { status: 'permanent', error: `no Messenger page configured for unit ${ctx.unitId}` };
+    const age = ctx.userMessageAt ? this.clock.now().getTime() - ctx.userMessageAt.getTime() : Infinity;
+    let tagged = false;
+    if (age > DAY) {
+      if (ctx.origin === 'staff' && account.humanAgentTag && age <= 7 * DAY) tagged = true;
+      else
+        return {
+          status: 'window_closed',
+          error: 'more than 24 hours since the citizen last wrote (Messenger policy)',
+        };
+    }
+    const recipient = { id: ctx.recipientId };
+    if (ctx.position === 0 && ctx.partsSent === 0 && ctx.origin === 'bot') {
+      // Best effort: a typing indicator must never block or fail the reply itself.
+      await this.client
+        .post('/me/messages', account.pageAccessToken, { recipient, sender_action: 'typing_on' })
+        .catch((e: unknown) => this.logger.debug({ msg: 'typing indicator failed', error: errorMessage(e) }));
+    }
+    const parts = toMessengerMessages(message, `outbox:${ctx.outboxId}`);
+    let last: SendResult = { status: 'ok' };
+    for (let i = ctx.partsSent; i < parts.length; i++) {
+      const body = tagged
+        ? { recipient, messaging_type: 'MESSAGE_TAG', tag: 'HUMAN_AGENT', message: parts[i] }
+        : { recipient, messaging_type: 'RESPONSE', message: parts[i] };
+      try {
+        const res = await this.client.post('/me/messages', account.pageAccessToken, body);
+        last = classifyGraphResponse(res.status, res.data);
+      } catch (error) {
+        last = { status: 'transient', error: `Graph API unreachable: ${errorMessage(error)}` };
+      }
+      if (last.status !== 'ok') return last.status === 'transient' ? { ...last, partsSent: i } : last;
+    }
+    return last;
+  }
+}
