@@ -60,7 +60,7 @@ describe.each(testDatabases())('scripted conversations (%s)', (database) => {
     t = await startTestApp({ database });
   });
   afterAll(async () => {
-    await t.close();
+    await t?.close();
   });
 
   it('should find dialogues for every intent module', () => {

@@ -25,7 +25,7 @@ describe.each(testDatabases())('hand-off to a person (%s)', (database) => {
   beforeAll(async () => {
     t = await startTestApp({ database, overrides: [[Clock, clock]] });
   });
-  afterAll(() => t.close());
+  afterAll(() => t?.close());
 
   const chat = async (sessionId: string, body: Record<string, string>) =>
     (
@@ -65,7 +65,7 @@ describe('hand-off after office hours', () => {
     const dir = mkdtempSync(join(tmpdir(), 'units-'));
     t = await startTestApp({ env: { UNITS_FILE: unitsWithHours(dir) }, overrides: [[Clock, clock]] });
   });
-  afterAll(() => t.close());
+  afterAll(() => t?.close());
 
   const chat = async (sessionId: string, body: Record<string, string>) =>
     (

@@ -15,7 +15,7 @@ describe('channels:messenger-profile', () => {
     graph = graphFake();
     url = await graph.start();
   });
-  afterAll(() => graph.stop());
+  afterAll(() => graph?.stop());
 
   const run = (args: string[], env: Record<string, string>) =>
     new Promise<{ status: number | null; stdout: string; stderr: string }>((resolve) => {

@@ -36,8 +36,8 @@ describe.each(testDatabases())('Messenger channel (%s)', (database) => {
     });
   });
   afterAll(async () => {
-    await t.close();
-    await graph.stop();
+    await t?.close();
+    await graph?.stop();
   });
   beforeEach(() => graph.clear());
 

@@ -24,7 +24,7 @@ describe.each(testDatabases())('web chat API (%s)', (database) => {
     t = await startTestApp({ database });
   });
   afterAll(async () => {
-    await t.close();
+    await t?.close();
   });
 
   const chat = async (body: Record<string, unknown>): Promise<ChatResponse> => {

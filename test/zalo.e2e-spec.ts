@@ -39,8 +39,8 @@ describe.each(testDatabases())('Zalo OA channel (%s)', (database) => {
     });
   });
   afterAll(async () => {
-    await t.close();
-    await zalo.stop();
+    await t?.close();
+    await zalo?.stop();
   });
   beforeEach(() => zalo.clear());
 
