@@ -5,7 +5,7 @@ import { InteractionRecordEntity } from '../src/interactions/interaction-record.
 import { OutboxAttemptEntity } from '../src/outbox/outbox-attempt.entity';
 import { OutboxMessageEntity } from '../src/outbox/outbox-message.entity';
 import { graphFake, type PlatformFake } from './fakes/platform-fake';
-import { fixture, freshMessenger, signMessenger } from './support/channel-helpers';
+import { fixture, freshMessenger, settle, signMessenger } from './support/channel-helpers';
 import { eventually, startTestApp, testDatabases, type TestApp } from './support/test-app';
 
 const SECRET = 'FAKE_SECRET';
@@ -39,7 +39,10 @@ describe.each(testDatabases())('Messenger channel (%s)', (database) => {
     await t?.close();
     await graph?.stop();
   });
-  beforeEach(() => graph.clear());
+  beforeEach(async () => {
+    await settle(t.db);
+    graph.clear();
+  });
 
   /** POSTs a payload signed as Meta does, with fresh timestamps and message ids. */
   const deliver = (payload: unknown, options: { signature?: string | null; fresh?: boolean } = {}) => {

@@ -6,7 +6,7 @@ import { InboxEventEntity } from '../src/inbox/inbox-event.entity';
 import { OutboxAttemptEntity } from '../src/outbox/outbox-attempt.entity';
 import { OutboxMessageEntity } from '../src/outbox/outbox-message.entity';
 import { zaloFake, type PlatformFake, type RecordedRequest } from './fakes/platform-fake';
-import { fixture, signZalo } from './support/channel-helpers';
+import { fixture, settle, signZalo } from './support/channel-helpers';
 import { eventually, startTestApp, testDatabases, type TestApp } from './support/test-app';
 
 const APP = 'ZALO_APP_ID_0001';
@@ -42,7 +42,10 @@ describe.each(testDatabases())('Zalo OA channel (%s)', (database) => {
     await t?.close();
     await zalo?.stop();
   });
-  beforeEach(() => zalo.clear());
+  beforeEach(async () => {
+    await settle(t.db);
+    zalo.clear();
+  });
 
   /** Signs as Zalo does; by default gives the event a fresh msg_id, user and timestamp. */
   const deliver = (

@@ -95,4 +95,42 @@ export class ComplaintRepository {
       .getCount();
     return { received, handled };
   }
+
+  /** Tickets created in [from, to) for a report: no description, no contact. */
+  async forReport(unitIds: string[], from: Date, to: Date): Promise<ReportTicket[]> {
+    if (!unitIds.length) return [];
+    const rows = await this.db.manager
+      .getRepository(ComplaintTicketEntity)
+      .createQueryBuilder('t')
+      .select(['t.id', 't.code', 't.unitId', 't.channel', 't.status', 't.createdAt', 't.handledAt'])
+      .where('t.unitId IN (:...unitIds) AND t.createdAt >= :from AND t.createdAt < :to', {
+        unitIds,
+        from: from.getTime(),
+        to: to.getTime(),
+      })
+      .orderBy('t.createdAt', 'ASC')
+      .addOrderBy('t.id', 'ASC')
+      .getMany();
+    return rows.map((t) => ({
+      code: t.code,
+      unitId: t.unitId,
+      channel: t.channel,
+      status: t.status,
+      createdAt: t.createdAt,
+      handledAt: t.handledAt,
+      // Handled within the period: a ticket closed after the period ended counts in the next report.
+      handledInPeriod:
+        (t.status === 'resolved' || t.status === 'rejected') && !!t.handledAt && t.handledAt < to,
+    }));
+  }
+}
+
+export interface ReportTicket {
+  code: string;
+  unitId: string;
+  channel: string;
+  status: TicketStatus;
+  createdAt: Date;
+  handledAt: Date | null;
+  handledInPeriod: boolean;
 }

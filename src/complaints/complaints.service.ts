@@ -4,10 +4,10 @@ import { Clock } from '../common/clock';
 import { SecretBox } from '../common/secret-box';
 import { AppConfig } from '../config/app-config';
 import { DatabaseService } from '../database/database.service';
-import { NluService } from '../nlu/nlu.service';
+import { redact } from '../nlu/entity-recognizer';
 import { localParts } from '../units/office-hours';
 import type { ComplaintTicketEntity, TicketStatus } from './complaint-ticket.entity';
-import { ComplaintRepository, type TicketFilter } from './complaint.repository';
+import { ComplaintRepository, type ReportTicket, type TicketFilter } from './complaint.repository';
 import { formatTicketCode } from './ticket-code';
 import type { TicketEventEntity } from './ticket-event.entity';
 
@@ -46,7 +46,6 @@ export class ComplaintsService {
   constructor(
     private readonly repository: ComplaintRepository,
     private readonly db: DatabaseService,
-    private readonly nlu: NluService,
     private readonly clock: Clock,
     config: AppConfig,
   ) {
@@ -63,8 +62,7 @@ export class ComplaintsService {
   }
 
   async create(input: NewComplaint): Promise<ComplaintTicketEntity> {
-    const keep = (text: string | null) =>
-      text === null ? null : input.consented ? text : this.nlu.redact(text);
+    const keep = (text: string | null) => (text === null ? null : input.consented ? text : redact(text));
     for (let attempt = 1; ; attempt++) {
       const now = this.clock.now();
       const year = Number(localParts(now).date.slice(0, 4));
@@ -194,6 +192,11 @@ export class ComplaintsService {
 
   countsForPeriod(unitIds: string[], from: Date, to: Date): Promise<{ received: number; handled: number }> {
     return this.repository.counts(unitIds, from, to);
+  }
+
+  /** Tickets received in [from, to) with whether each was handled before `to` (reports). */
+  forReport(unitIds: string[], from: Date, to: Date): Promise<ReportTicket[]> {
+    return this.repository.forReport(unitIds, from, to);
   }
 
   private async mustFind(id: number): Promise<ComplaintTicketEntity> {

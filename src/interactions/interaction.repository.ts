@@ -3,7 +3,9 @@ import type { EntityManager } from 'typeorm';
 import { DatabaseService } from '../database/database.service';
 import { GENESIS_HASH } from './hash-chain';
 import { InteractionChainEntity } from './interaction-chain.entity';
+import { InteractionRetentionEntity } from './interaction-retention.entity';
 import { InteractionRecordEntity } from './interaction-record.entity';
+import type { ReportRow } from './report-row';
 
 /** The only writer of interaction_record: inserts, never updates or deletes. */
 @Injectable()
@@ -69,4 +71,155 @@ export class InteractionRepository {
     const row = await this.db.manager.getRepository(InteractionChainEntity).findOne({ where: { unitId } });
     return row ? { seq: row.seq, hash: row.hash } : null;
   }
+
+  /** Records of one unit from `afterSeq` on, in chain order, page by page (keyset; constant memory). */
+  async *pagesBySeq(
+    unitId: string,
+    afterSeq: number,
+    size = 5000,
+  ): AsyncGenerator<InteractionRecordEntity[]> {
+    let cursor = afterSeq;
+    for (;;) {
+      const page = await this.page(unitId, cursor, size);
+      if (!page.length) return;
+      yield page;
+      cursor = page[page.length - 1].seq;
+      if (page.length < size) return;
+    }
+  }
+
+  /** Records of a unit in [from, to) in time order, page by page (keyset on occurredAt, id). */
+  async *pagesByTime(
+    unitId: string,
+    from: Date,
+    to: Date,
+    size = 10000,
+  ): AsyncGenerator<InteractionRecordEntity[]> {
+    let after: { at: number; id: number } | null = null;
+    for (;;) {
+      const qb = this.db.manager
+        .getRepository(InteractionRecordEntity)
+        .createQueryBuilder('r')
+        .where('r.unitId = :unitId AND r.occurredAt < :to', { unitId, to: to.getTime() })
+        .orderBy('r.occurredAt', 'ASC')
+        .addOrderBy('r.id', 'ASC')
+        .limit(size);
+      if (after) {
+        qb.andWhere('(r.occurredAt > :at OR (r.occurredAt = :at AND r.id > :id))', {
+          at: after.at,
+          id: after.id,
+        });
+      } else {
+        qb.andWhere('r.occurredAt >= :from', { from: from.getTime() });
+      }
+      const page = await qb.getMany();
+      if (!page.length) return;
+      yield page;
+      const last = page[page.length - 1];
+      after = { at: last.occurredAt.getTime(), id: last.id };
+      if (page.length < size) return;
+    }
+  }
+
+  /**
+   * The columns a report reads, for a unit's records in [from, to), in time order: raw rows (no
+   * entity hydration) in keyset pages, so a million records stream in constant memory.
+   */
+  async *reportRows(unitId: string, from: Date, to: Date, size = 5000): AsyncGenerator<ReportRow[]> {
+    const p = (i: number) => (this.db.kind === 'postgres' ? `$${i}` : '?');
+    const columns = `"id", "unitId", "seq", "occurredAt", "channel", "conversationId", "userKey", "language", "intent", "topic",
+      "confidence", "userText", "replyKeys", "contentVersion", "planItems", "outcome", "satisfaction", "latencyMs", "hash"`;
+    let after: { at: number; id: number } | null = null;
+    for (;;) {
+      const rows: Record<string, unknown>[] = after
+        ? await this.db.manager.query(
+            // A plain range on occurredAt keeps the (unitId, occurredAt) index usable; the OR only
+            // skips the rows of the boundary instant already read.
+            `SELECT ${columns} FROM "interaction_record" WHERE "unitId" = ${p(1)} AND "occurredAt" < ${p(2)}
+               AND "occurredAt" >= ${p(3)} AND ("occurredAt" > ${p(4)} OR "id" > ${p(5)})
+             ORDER BY "occurredAt", "id" LIMIT ${size}`,
+            [unitId, to.getTime(), after.at, after.at, after.id],
+          )
+        : await this.db.manager.query(
+            `SELECT ${columns} FROM "interaction_record" WHERE "unitId" = ${p(1)} AND "occurredAt" >= ${p(2)}
+               AND "occurredAt" < ${p(3)} ORDER BY "occurredAt", "id" LIMIT ${size}`,
+            [unitId, from.getTime(), to.getTime()],
+          );
+      if (!rows.length) return;
+      const page = rows.map(toReportRow);
+      yield page;
+      const last = page[page.length - 1];
+      after = { at: last.occurredAt, id: last.id };
+      if (rows.length < size) return;
+    }
+  }
+
+  /** The last record of a unit before `to` (the chain head at the end of a period). */
+  lastBefore(unitId: string, to: Date): Promise<InteractionRecordEntity | null> {
+    return this.db.manager
+      .getRepository(InteractionRecordEntity)
+      .createQueryBuilder('r')
+      .where('r.unitId = :unitId AND r.occurredAt < :to', { unitId, to: to.getTime() })
+      .orderBy('r.occurredAt', 'DESC')
+      .addOrderBy('r.id', 'DESC')
+      .getOne();
+  }
+
+  async unitIds(): Promise<string[]> {
+    const rows = await this.db.manager
+      .getRepository(InteractionChainEntity)
+      .find({ select: { unitId: true } });
+    return rows.map((r) => r.unitId).sort();
+  }
+
+  retentionAnchor(unitId: string): Promise<InteractionRetentionEntity | null> {
+    return this.db.manager
+      .getRepository(InteractionRetentionEntity)
+      .findOne({ where: { unitId }, order: { throughSeq: 'DESC' } });
+  }
+
+  /**
+   * Retention, the only deletion of interaction records: the anchor is written first (the database
+   * trigger allows deleting only what an anchor covers), then every record up to it, in one transaction.
+   */
+  async removeThrough(anchor: Omit<InteractionRetentionEntity, 'id'>): Promise<number> {
+    return this.db.transaction(async (manager) => {
+      await manager.save(manager.create(InteractionRetentionEntity, anchor));
+      const result = await manager
+        .createQueryBuilder()
+        .delete()
+        .from(InteractionRecordEntity)
+        .where('"unitId" = :unitId AND seq <= :seq', { unitId: anchor.unitId, seq: anchor.throughSeq })
+        .execute();
+      return result.affected ?? 0;
+    });
+  }
+}
+
+/** PostgreSQL returns bigint as strings and SQLite may return numbers: one shape for both. */
+function toReportRow(raw: Record<string, unknown>): ReportRow {
+  const r = raw as Record<string, string | number | null>;
+  const num = (v: unknown) => Number(v);
+  const str = (v: string | number | null | undefined) => (v === null || v === undefined ? null : String(v));
+  return {
+    id: num(r.id),
+    unitId: String(r.unitId),
+    seq: num(r.seq),
+    occurredAt: num(r.occurredAt),
+    channel: String(r.channel),
+    conversationId: String(r.conversationId),
+    userKey: String(r.userKey),
+    language: String(r.language),
+    intent: String(r.intent),
+    topic: str(r.topic),
+    confidence: r.confidence === null || r.confidence === undefined ? null : num(r.confidence),
+    userText: str(r.userText),
+    replyKeys: String(r.replyKeys),
+    contentVersion: String(r.contentVersion),
+    planItems: String(r.planItems ?? ''),
+    outcome: String(r.outcome),
+    satisfaction: str(r.satisfaction),
+    latencyMs: num(r.latencyMs),
+    hash: String(r.hash),
+  };
 }

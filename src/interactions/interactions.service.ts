@@ -6,11 +6,14 @@ import type { ChannelName } from '../messaging/inbound-event';
 import type { Language } from '../messaging/language';
 import type { PlanItem } from '../messaging/plan-item';
 import type { Outcome } from '../messaging/reply';
-import { NluService } from '../nlu/nlu.service';
+import { redact } from '../nlu/entity-recognizer';
 import { computeContentVersion } from './content-version';
 import { chainHash, roundConfidence, type ChainedContent } from './hash-chain';
+import { verifyChain, type ChainReport } from './chain-verifier';
 import type { InteractionRecordEntity } from './interaction-record.entity';
+import type { InteractionRetentionEntity } from './interaction-retention.entity';
 import { InteractionRepository } from './interaction.repository';
+import type { ReportRow } from './report-row';
 
 export interface InteractionDraft {
   unitId: string;
@@ -43,7 +46,6 @@ export class InteractionsService {
 
   constructor(
     private readonly repository: InteractionRepository,
-    private readonly nlu: NluService,
     config: AppConfig,
   ) {
     this.userKeySecret = config.serverSecret('USER_KEY_SECRET');
@@ -68,8 +70,8 @@ export class InteractionsService {
       intent: draft.intent,
       topic: draft.topic,
       confidence: roundConfidence(draft.confidence),
-      userText: draft.keepText && draft.userText ? this.nlu.redact(draft.userText) : null,
-      replyText: this.nlu.redact(draft.replyText),
+      userText: draft.keepText && draft.userText ? redact(draft.userText) : null,
+      replyText: redact(draft.replyText),
       replyKeys: draft.replyKeys,
       contentVersion: this.contentVersion,
       planItems: draft.planItems.length ? `,${[...new Set(draft.planItems)].sort().join(',')},` : '',
@@ -89,5 +91,49 @@ export class InteractionsService {
 
   byInboxEvent(inboxEventId: number): Promise<InteractionRecordEntity | null> {
     return this.repository.byInboxEvent(inboxEventId);
+  }
+
+  /** Recomputes a unit's chain from its genesis (or its retention anchor) to its head. */
+  async verify(unitId: string): Promise<ChainReport> {
+    const anchor = await this.repository.retentionAnchor(unitId);
+    const start = anchor ? { seq: anchor.throughSeq, hash: anchor.lastHash } : undefined;
+    return verifyChain(
+      unitId,
+      this.repository.pagesBySeq(unitId, start?.seq ?? 0),
+      start,
+      await this.repository.head(unitId),
+    );
+  }
+
+  /** Units that have an evidence chain. */
+  units(): Promise<string[]> {
+    return this.repository.unitIds();
+  }
+
+  /** A unit's records in [from, to), in time order, page by page. */
+  scan(unitId: string, from: Date, to: Date, pageSize?: number): AsyncGenerator<InteractionRecordEntity[]> {
+    return this.repository.pagesByTime(unitId, from, to, pageSize);
+  }
+
+  /** A unit's records in [from, to) as report rows (raw, no reply text), page by page. */
+  reportRows(unitId: string, from: Date, to: Date, pageSize?: number): AsyncGenerator<ReportRow[]> {
+    return this.repository.reportRows(unitId, from, to, pageSize);
+  }
+
+  lastBefore(unitId: string, to: Date): Promise<InteractionRecordEntity | null> {
+    return this.repository.lastBefore(unitId, to);
+  }
+
+  head(unitId: string): Promise<{ seq: number; hash: string } | null> {
+    return this.repository.head(unitId);
+  }
+
+  retentionAnchor(unitId: string): Promise<InteractionRetentionEntity | null> {
+    return this.repository.retentionAnchor(unitId);
+  }
+
+  /** See InteractionRepository.removeThrough: the one code path that deletes records. */
+  removeThrough(anchor: Omit<InteractionRetentionEntity, 'id'>): Promise<number> {
+    return this.repository.removeThrough(anchor);
   }
 }

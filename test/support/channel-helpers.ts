@@ -1,3 +1,6 @@
+import { In, type EntityManager } from 'typeorm';
+import { InboxEventEntity } from '../../src/inbox/inbox-event.entity';
+import { OutboxMessageEntity } from '../../src/outbox/outbox-message.entity';
 import { createHash, createHmac } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -37,4 +40,23 @@ export function signZalo(raw: string, appId: string, timestamp: string, key: str
       .update(appId + raw + timestamp + key, 'utf8')
       .digest('hex')
   );
+}
+
+/**
+ * Waits (up to `limitMs`) until no turn is in flight and no reply is waiting to be sent, so a
+ * late reply of one test does not land in the next test's recordings. Replies held back on purpose
+ * (a retry after backoff) simply run into the limit.
+ */
+export async function settle(db: { manager: EntityManager }, limitMs = 5000): Promise<void> {
+  const until = Date.now() + limitMs;
+  while (Date.now() < until) {
+    const busyInbox = await db.manager.count(InboxEventEntity, {
+      where: { status: In(['pending', 'processing']) },
+    });
+    const busyOutbox = await db.manager.count(OutboxMessageEntity, {
+      where: { status: In(['pending', 'sending']) },
+    });
+    if (!busyInbox && !busyOutbox) return;
+    await new Promise((r) => setTimeout(r, 50));
+  }
 }

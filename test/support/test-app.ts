@@ -16,6 +16,8 @@ export interface TestApp {
   db: DatabaseService;
   dataDir: string;
   databaseKind: 'sqlite' | 'postgres';
+  /** DATABASE_URL and DATABASE_SCHEMA for a child process (a CLI) on the same database. */
+  databaseEnv: { DATABASE_URL: string; DATABASE_SCHEMA: string };
   /** The SQLite file (undefined on PostgreSQL). */
   sqlitePath?: string;
   close: () => Promise<void>;
@@ -84,6 +86,10 @@ export async function startTestApp(
     db,
     dataDir,
     databaseKind: kind,
+    databaseEnv:
+      kind === 'postgres'
+        ? { DATABASE_URL: process.env.TEST_DATABASE_URL!, DATABASE_SCHEMA: schema }
+        : { DATABASE_URL: `sqlite:${join(dataDir, 'bot.sqlite')}`, DATABASE_SCHEMA: '' },
     sqlitePath: kind === 'sqlite' ? join(dataDir, 'bot.sqlite') : undefined,
     close: async () => {
       await app.close();

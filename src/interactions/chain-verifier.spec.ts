@@ -1,0 +1,110 @@
+import { verifyChain } from './chain-verifier';
+import { chainHash, GENESIS_HASH, type ChainedContent } from './hash-chain';
+import type { InteractionRecordEntity } from './interaction-record.entity';
+
+function chain(n: number): InteractionRecordEntity[] {
+  const records: InteractionRecordEntity[] = [];
+  let prev = GENESIS_HASH;
+  for (let seq = 1; seq <= n; seq++) {
+    const content: ChainedContent = {
+      unitId: 'u1',
+      seq,
+      occurredAt: Date.UTC(2026, 0, seq),
+      channel: 'web',
+      conversationId: `c${seq % 2}`,
+      userKey: 'k'.repeat(64),
+      language: 'vi',
+      intent: 'vneid',
+      topic: 'forgot_password',
+      confidence: 0.9,
+      userText: `câu hỏi ${seq}`,
+      replyText: `trả lời ${seq}`,
+      replyKeys: ['vneid:forgot_password.text'],
+      contentVersion: 'abc',
+      planItems: ',vneid,',
+      outcome: 'answered',
+      satisfaction: null,
+      latencyMs: 12,
+      inboxEventId: seq,
+      prevHash: prev,
+    };
+    const hash = chainHash(prev, content);
+    records.push({ ...content, id: seq, occurredAt: new Date(content.occurredAt), hash });
+    prev = hash;
+  }
+  return records;
+}
+
+async function* pages(records: InteractionRecordEntity[]) {
+  yield records.slice(0, 2);
+  yield records.slice(2);
+}
+
+const head = (records: InteractionRecordEntity[]) => ({
+  seq: records[records.length - 1].seq,
+  hash: records[records.length - 1].hash,
+});
+
+describe(verifyChain.name, () => {
+  it('should accept an intact chain and report its head', async () => {
+    const records = chain(5);
+    const report = await verifyChain('u1', pages(records), undefined, head(records));
+    expect(report).toMatchObject({ checked: 5, headSeq: 5, headHash: records[4].hash, broken: null });
+  });
+
+  it('should name an edited record', async () => {
+    const records = chain(5);
+    const original = head(records);
+    records[2] = { ...records[2], userText: 'câu hỏi đã sửa' };
+    const report = await verifyChain('u1', pages(records), undefined, original);
+    expect(report.broken).toMatchObject({ seq: 3, id: 3, reason: expect.stringMatching(/edited/) });
+    expect(report.checked).toBe(2);
+  });
+
+  it('should name an edited record even when the editor recomputed its own hash', async () => {
+    const records = chain(5);
+    const original = head(records);
+    const { id: _id, hash: _hash, ...content } = records[2];
+    const forged = { ...content, occurredAt: content.occurredAt.getTime(), userText: 'khác' };
+    records[2] = { ...records[2], userText: 'khác', hash: chainHash(records[2].prevHash, forged) };
+    const report = await verifyChain('u1', pages(records), undefined, original);
+    expect(report.broken).toMatchObject({ seq: 4, reason: expect.stringMatching(/previous-hash/) });
+  });
+
+  it('should name a deleted record', async () => {
+    const records = chain(5);
+    const original = head(records);
+    records.splice(1, 1);
+    const report = await verifyChain('u1', pages(records), undefined, original);
+    expect(report.broken).toMatchObject({ seq: 2, id: null, reason: expect.stringMatching(/missing/) });
+  });
+
+  it('should name a swapped pair', async () => {
+    const records = chain(5);
+    const original = head(records);
+    // Swap the contents of records 2 and 3 but keep their positions (seq) in the chain.
+    const a = records[1];
+    const b = records[2];
+    records[1] = { ...b, seq: 2 };
+    records[2] = { ...a, seq: 3 };
+    const report = await verifyChain('u1', pages(records), undefined, original);
+    expect(report.broken).toMatchObject({ seq: 2, reason: expect.stringMatching(/previous-hash/) });
+  });
+
+  it('should notice that the last records were removed', async () => {
+    const records = chain(5);
+    const original = head(records);
+    const report = await verifyChain('u1', pages(records.slice(0, 3)), undefined, original);
+    expect(report.broken).toMatchObject({
+      seq: 4,
+      reason: expect.stringMatching(/last records were removed/),
+    });
+  });
+
+  it('should continue from a retention anchor', async () => {
+    const records = chain(5);
+    const start = { seq: 2, hash: records[1].hash };
+    const report = await verifyChain('u1', pages(records.slice(2)), start, head(records));
+    expect(report).toMatchObject({ checked: 3, broken: null });
+  });
+});

@@ -1,0 +1,41 @@
+import { createWriteStream, type WriteStream } from 'node:fs';
+import { once } from 'node:events';
+
+/**
+ * RFC 4180 field: quoted when it holds a separator, quote or line break. A field that Excel would
+ * read as a formula (= + - @ at the start) gets a leading apostrophe: a citizen's message must never
+ * run as a formula on a staff member's computer.
+ */
+const NEEDS_QUOTES = /[",\r\n]/;
+
+export function csvField(value: string | number | null | undefined): string {
+  if (value === null || value === undefined) return '';
+  if (typeof value === 'number') return String(value);
+  let s = value;
+  const first = s.charCodeAt(0);
+  // = + - @ tab CR
+  if (first === 61 || first === 43 || first === 45 || first === 64 || first === 9 || first === 13)
+    s = `'${s}`;
+  return NEEDS_QUOTES.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+}
+
+/** UTF-8 with a byte-order mark (so Excel shows Vietnamese correctly), CRLF lines, backpressure kept. */
+export class CsvWriter {
+  private readonly stream: WriteStream;
+  rows = 0;
+
+  constructor(path: string, header: string[]) {
+    this.stream = createWriteStream(path, { encoding: 'utf8' });
+    this.stream.write('\uFEFF' + header.map(csvField).join(',') + '\r\n');
+  }
+
+  async write(fields: (string | number | null | undefined)[]): Promise<void> {
+    this.rows++;
+    if (!this.stream.write(fields.map(csvField).join(',') + '\r\n')) await once(this.stream, 'drain');
+  }
+
+  async close(): Promise<void> {
+    this.stream.end();
+    await once(this.stream, 'finish');
+  }
+}

@@ -1,0 +1,13 @@
+import { Module } from '@nestjs/common';
+import { ComplaintsModule } from '../complaints/complaints.module';
+import { I18nModule } from '../i18n/i18n.module';
+import { InteractionsModule } from '../interactions/interactions.module';
+import { UnitsModule } from '../units/units.module';
+import { ReportsService } from './reports.service';
+
+@Module({
+  imports: [InteractionsModule, ComplaintsModule, UnitsModule, I18nModule],
+  providers: [ReportsService],
+  exports: [ReportsService],
+})
+export class ReportsModule {}

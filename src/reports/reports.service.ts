@@ -1,0 +1,286 @@
+import { createHash } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { mkdir, stat, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { Injectable } from '@nestjs/common';
+import { Clock, VN_TIME_ZONE } from '../common/clock';
+import { ComplaintsService } from '../complaints/complaints.service';
+import { I18nService } from '../i18n/i18n.service';
+import { InteractionsService } from '../interactions/interactions.service';
+import type { Language } from '../messaging/language';
+import type { Unit } from '../units/unit';
+import { UnitsService } from '../units/units.service';
+import { CsvWriter } from './csv-writer';
+import { writeDocx } from './docx-writer';
+import type { ChainPoint, ComplaintFigures, ReportData, ReportText } from './report-data';
+import { FigureAccumulator, Reservoir, type ReportRow } from './report-figures';
+import { localDateTime } from './report-format';
+import { parsePeriod, type ReportPeriod } from './report-period';
+import { writeXlsx } from './xlsx-writer';
+
+export class ReportError extends Error {
+  override readonly name = 'ReportError';
+}
+
+export interface ReportRequest {
+  /** A unit id, or "all" for the Department's roll-up over every unit. */
+  unitId: string;
+  /** 2026-Q1, 2026-H1, 2026-9M, 2026, with :nd09, or 2026-01-01..2026-03-31. */
+  period: string;
+  language: Language;
+  outDir: string;
+}
+
+export interface ReportFile {
+  name: string;
+  bytes: number;
+  sha256: string;
+}
+
+export interface ReportResult {
+  outDir: string;
+  files: ReportFile[];
+  manifestPath: string;
+  manifestSha256: string;
+  data: ReportData;
+}
+
+export const REPORT_FILES = ['report.xlsx', 'report.docx', 'interactions.csv'] as const;
+const SAMPLE_SIZE = 200;
+
+/** The period reports: one streaming pass over the records feeds the figures, the sample and the CSV. */
+@Injectable()
+export class ReportsService {
+  constructor(
+    private readonly interactions: InteractionsService,
+    private readonly complaints: ComplaintsService,
+    private readonly units: UnitsService,
+    private readonly i18n: I18nService,
+    private readonly clock: Clock,
+  ) {}
+
+  resolveUnits(unitId: string): { scope: 'unit' | 'all'; units: Unit[] } {
+    if (unitId === 'all') return { scope: 'all', units: this.units.all() };
+    const unit = this.units.get(unitId);
+    if (!unit) {
+      const known = this.units
+        .all()
+        .map((u) => u.id)
+        .join(', ');
+      throw new ReportError(`unknown unit "${unitId}" (known: ${known}, or all)`);
+    }
+    return { scope: 'unit', units: [unit] };
+  }
+
+  async generate(request: ReportRequest): Promise<ReportResult> {
+    const period = parsePeriod(request.period);
+    const { scope, units } = this.resolveUnits(request.unitId);
+    const language = request.language;
+    const t: ReportText = (key, params) => this.i18n.t(language, { key: `report:${key}`, params });
+    await mkdir(request.outDir, { recursive: true });
+    const generatedAt = this.clock.now();
+
+    const csv = new CsvWriter(join(request.outDir, 'interactions.csv'), [
+      t('column.unit'),
+      t('column.seq'),
+      t('column.time'),
+      t('column.channel'),
+      t('column.user_key'),
+      t('column.language'),
+      t('column.intent'),
+      t('column.topic'),
+      'confidence',
+      t('column.outcome'),
+      t('column.plan_item'),
+      t('column.up'),
+      'latency_ms',
+      'reply_keys',
+      'content_version',
+      t('column.user_text'),
+      t('column.hash'),
+    ]);
+    const total = new FigureAccumulator();
+    const sample = new Reservoir<ReportRow>(SAMPLE_SIZE, `${request.unitId}|${period.label}`);
+    const contentVersions = new Set<string>();
+    const perUnit: ReportData['perUnit'] = [];
+    const chain: ChainPoint[] = [];
+    try {
+      for (const unit of units) {
+        const own = new FigureAccumulator();
+        let firstSeq: number | null = null;
+        let last: ReportRow | null = null;
+        for await (const page of this.interactions.reportRows(unit.id, period.from, period.to)) {
+          for (const row of page) {
+            total.add(row);
+            own.add(row);
+            sample.offer(row);
+            contentVersions.add(row.contentVersion);
+            firstSeq = firstSeq === null ? row.seq : Math.min(firstSeq, row.seq);
+            if (!last || row.seq > last.seq) last = row;
+            await csv.write(csvRow(row));
+          }
+        }
+        const head = (await this.interactions.head(unit.id)) ?? { seq: 0, hash: '' };
+        chain.push({
+          unitId: unit.id,
+          firstSeq,
+          lastSeq: last?.seq ?? null,
+          lastHash: last?.hash ?? null,
+          headSeq: head.seq,
+          headHash: head.hash,
+        });
+        if (scope === 'all') {
+          const { byPlanItem: _p, byChannelLanguage: _c, byDay: _d, ...figures } = own.result();
+          perUnit.push({ unit, figures, complaints: await this.complaintFigures([unit.id], period) });
+        }
+      }
+    } finally {
+      await csv.close();
+    }
+
+    const tickets = await this.complaints.forReport(
+      units.map((u) => u.id),
+      period.from,
+      period.to,
+    );
+    const data: ReportData = {
+      scope,
+      units,
+      period,
+      language,
+      generatedAt,
+      figures: total.result(),
+      complaints: complaintFigures(tickets),
+      tickets,
+      perUnit,
+      sample: sample.values().sort((a, b) => a.occurredAt - b.occurredAt || a.id - b.id),
+      chain,
+      contentVersions: [...contentVersions].sort(),
+      csvRows: csv.rows,
+    };
+    await writeXlsx(join(request.outDir, 'report.xlsx'), data, t);
+    await writeDocx(join(request.outDir, 'report.docx'), data, t);
+
+    const files: ReportFile[] = [];
+    for (const name of REPORT_FILES) files.push(await describeFile(join(request.outDir, name), name));
+    const manifest = buildManifest(request, data, files);
+    const manifestPath = join(request.outDir, 'manifest.json');
+    const text = JSON.stringify(manifest, null, 2) + '\n';
+    await writeFile(manifestPath, text);
+    return {
+      outDir: request.outDir,
+      files,
+      manifestPath,
+      manifestSha256: createHash('sha256').update(text).digest('hex'),
+      data,
+    };
+  }
+
+  private async complaintFigures(unitIds: string[], period: ReportPeriod): Promise<ComplaintFigures> {
+    return complaintFigures(await this.complaints.forReport(unitIds, period.from, period.to));
+  }
+}
+
+function complaintFigures(tickets: { handledInPeriod: boolean }[]): ComplaintFigures {
+  const handled = tickets.filter((k) => k.handledInPeriod).length;
+  return {
+    received: tickets.length,
+    handled,
+    rate: tickets.length ? handled / tickets.length : null,
+  };
+}
+
+function csvRow(r: ReportRow): (string | number | null)[] {
+  let keys: string[] = [];
+  try {
+    keys = JSON.parse(r.replyKeys) as string[];
+  } catch {
+    keys = [];
+  }
+  return [
+    r.unitId,
+    r.seq,
+    localDateTime(r.occurredAt),
+    r.channel,
+    r.userKey,
+    r.language,
+    r.intent,
+    r.topic,
+    r.confidence,
+    r.outcome,
+    r.planItems.split(',').filter(Boolean).join(' '),
+    r.satisfaction,
+    r.latencyMs,
+    keys.join(' '),
+    r.contentVersion,
+    r.userText,
+    r.hash,
+  ];
+}
+
+export async function describeFile(path: string, name: string): Promise<ReportFile> {
+  const hash = createHash('sha256');
+  for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
+  return { name, bytes: (await stat(path)).size, sha256: hash.digest('hex') };
+}
+
+export interface Manifest {
+  kind: 'outreach-bot/report';
+  version: 1;
+  unit: string;
+  units: { id: string; name: string }[];
+  language: Language;
+  period: {
+    label: string;
+    kind: ReportPeriod['kind'];
+    nd09: boolean;
+    timeZone: string;
+    firstDay: string;
+    lastDay: string;
+    fromUtc: string;
+    toUtcExclusive: string;
+  };
+  generatedAt: string;
+  counts: Record<string, number | null>;
+  files: ReportFile[];
+  chain: ChainPoint[];
+  contentVersions: string[];
+}
+
+function buildManifest(request: ReportRequest, data: ReportData, files: ReportFile[]): Manifest {
+  const f = data.figures;
+  return {
+    kind: 'outreach-bot/report',
+    version: 1,
+    unit: request.unitId,
+    units: data.units.map((u) => ({ id: u.id, name: u.name.vi })),
+    language: data.language,
+    period: {
+      label: data.period.label,
+      kind: data.period.kind,
+      nd09: data.period.nd09,
+      timeZone: VN_TIME_ZONE,
+      firstDay: data.period.firstDay,
+      lastDay: data.period.lastDay,
+      fromUtc: data.period.from.toISOString(),
+      toUtcExclusive: data.period.to.toISOString(),
+    },
+    generatedAt: data.generatedAt.toISOString(),
+    counts: {
+      interactions: f.interactions,
+      citizens: f.citizens,
+      questions: f.questions,
+      answeredAutomatically: f.answeredAutomatically,
+      englishInteractions: f.englishInteractions,
+      englishCitizens: f.englishCitizens,
+      complaintsReceived: data.complaints.received,
+      complaintsHandled: data.complaints.handled,
+      satisfactionUp: f.satisfactionUp,
+      satisfactionDown: f.satisfactionDown,
+      csvRows: data.csvRows,
+    },
+    files,
+    chain: data.chain,
+    contentVersions: data.contentVersions,
+  };
+}
