@@ -1,22 +1,11 @@
-/** The columns of an interaction record a report reads (never the reply text). */
-export interface ReportRow {
+import type { ChainedContent } from './hash-chain';
+
+/**
+ * The columns of an interaction record a report reads: the chained content without the reply text
+ * (its keys say what was sent), plus the row id and hash. replyKeys stays the stored JSON text.
+ */
+export type ReportRow = Omit<ChainedContent, 'replyText' | 'replyKeys' | 'inboxEventId' | 'prevHash'> & {
   id: number;
-  unitId: string;
-  seq: number;
-  occurredAt: number;
-  channel: string;
-  conversationId: string;
-  userKey: string;
-  language: string;
-  intent: string;
-  topic: string | null;
-  confidence: number | null;
-  userText: string | null;
   replyKeys: string;
-  contentVersion: string;
-  planItems: string;
-  outcome: string;
-  satisfaction: string | null;
-  latencyMs: number;
   hash: string;
-}
+};
