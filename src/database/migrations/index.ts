@@ -1,6 +1,12 @@
 import { Initial1763800000000 } from './1763800000000-initial';
 import { Complaints1763900000000 } from './1763900000000-complaints';
 import { Channels1764000000000 } from './1764000000000-channels';
+import { Console1764200000000 } from './1764200000000-console';
 
 /** In order. A new migration is appended here; never edit one that has shipped. */
-export const MIGRATIONS = [Initial1763800000000, Complaints1763900000000, Channels1764000000000];
+export const MIGRATIONS = [
+  Initial1763800000000,
+  Complaints1763900000000,
+  Channels1764000000000,
+  Console1764200000000,
+];
