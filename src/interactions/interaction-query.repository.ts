@@ -64,17 +64,20 @@ export class InteractionQueryRepository {
     dimension: StatDimension,
   ): Promise<{ key: string; count: number }[]> {
     if (!unitIds.length) return [];
+    // Per day: the outcome counters, which every record has exactly one of.
+    const key = dimension === 'day' ? 's."day"' : 's."value"';
     const rows = await this.db.manager
       .createQueryBuilder()
-      .select(`s."${dimension}"`, 'key')
+      .select(key, 'key')
       .addSelect('SUM(s."count")', 'count')
       .from('interaction_daily_stat', 's')
-      .where('s."unitId" IN (:...unitIds) AND s."day" >= :fromDay AND s."day" < :toDay', {
+      .where('s."dimension" = :dimension', { dimension: dimension === 'day' ? 'outcome' : dimension })
+      .andWhere('s."unitId" IN (:...unitIds) AND s."day" >= :fromDay AND s."day" < :toDay', {
         unitIds,
         fromDay,
         toDay,
       })
-      .groupBy(`s."${dimension}"`)
+      .groupBy(key)
       .orderBy(dimension === 'day' ? 'key' : 'count', dimension === 'day' ? 'ASC' : 'DESC')
       .getRawMany<{ key: string | number; count: string | number }>();
     return rows.map((r) => ({ key: String(r.key), count: Number(r.count) }));

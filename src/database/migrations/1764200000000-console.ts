@@ -1,6 +1,14 @@
 import { Table, TableIndex, type MigrationInterface, type QueryRunner } from 'typeorm';
 
-const STAT_KEY = ['unitId', 'day', 'channel', 'language', 'intent', 'outcome', 'satisfaction', 'planItems'];
+/** The dimensions counted per day; outcome also gives the day's total. */
+const STAT_DIMENSIONS: Record<string, (row: string) => string> = {
+  outcome: (r) => `${r}."outcome"`,
+  intent: (r) => `${r}."intent"`,
+  channel: (r) => `${r}."channel"`,
+  language: (r) => `${r}."language"`,
+  satisfaction: (r) => `COALESCE(${r}."satisfaction", '')`,
+  planItems: (r) => `${r}."planItems"`,
+};
 // Local (UTC+7) day number of an instant in epoch ms; integer division on both engines.
 const DAY_OF = (column: string) => `((${column} + 25200000) / 86400000)`;
 
@@ -98,47 +106,46 @@ export class Console1764200000000 implements MigrationInterface {
         columns: [
           { name: 'unitId', type: 'varchar', length: '64' },
           { name: 'day', type: 'integer' },
-          { name: 'channel', type: 'varchar', length: '16' },
-          { name: 'language', type: 'varchar', length: '2' },
-          { name: 'intent', type: 'varchar', length: '32' },
-          { name: 'outcome', type: 'varchar', length: '12' },
-          { name: 'satisfaction', type: 'varchar', length: '4' },
-          { name: 'planItems', type: 'varchar', length: '255' },
+          { name: 'dimension', type: 'varchar', length: '16' },
+          { name: 'value', type: 'varchar', length: '255' },
           { name: 'count', type: 'integer' },
         ],
         indices: [
-          new TableIndex({ name: 'uq_interaction_daily_stat', columnNames: STAT_KEY, isUnique: true }),
+          new TableIndex({
+            name: 'uq_interaction_daily_stat',
+            columnNames: ['dimension', 'unitId', 'day', 'value'],
+            isUnique: true,
+          }),
         ],
       }),
     );
-    const cols = STAT_KEY.map((c) => `"${c}"`).join(', ');
-    const values = (row: string) =>
-      [
-        `${row}."unitId"`,
-        DAY_OF(`${row}."occurredAt"`),
-        `${row}."channel"`,
-        `${row}."language"`,
-        `${row}."intent"`,
-        `${row}."outcome"`,
-        `COALESCE(${row}."satisfaction", '')`,
-        `${row}."planItems"`,
-      ].join(', ');
-    const upsert = `INSERT INTO interaction_daily_stat (${cols}, "count") VALUES (${values('NEW')}, 1)
-      ON CONFLICT (${cols}) DO UPDATE SET "count" = interaction_daily_stat."count" + 1`;
+    // One counter per (unit, local day, dimension, value): a few dozen rows per unit and day,
+    // whatever the number of records.
+    const upsert = (
+      dimension: string,
+      value: string,
+    ) => `INSERT INTO interaction_daily_stat ("unitId", "day", "dimension", "value", "count")
+      VALUES (NEW."unitId", ${DAY_OF('NEW."occurredAt"')}, '${dimension}', ${value}, 1)
+      ON CONFLICT ("dimension", "unitId", "day", "value") DO UPDATE SET "count" = interaction_daily_stat."count" + 1`;
+    const statements = Object.entries(STAT_DIMENSIONS)
+      .map(([dimension, value]) => upsert(dimension, value('NEW')))
+      .join(';\n');
     if (q.connection.options.type === 'postgres') {
       await q.query(`CREATE OR REPLACE FUNCTION interaction_daily_stat_add() RETURNS trigger LANGUAGE plpgsql AS $$
-        BEGIN ${upsert}; RETURN NEW; END $$`);
+        BEGIN ${statements}; RETURN NEW; END $$`);
       await q.query(
         'CREATE TRIGGER interaction_daily_stat_add AFTER INSERT ON interaction_record FOR EACH ROW EXECUTE FUNCTION interaction_daily_stat_add()',
       );
     } else {
       await q.query(
-        `CREATE TRIGGER interaction_daily_stat_add AFTER INSERT ON interaction_record BEGIN ${upsert}; END`,
+        `CREATE TRIGGER interaction_daily_stat_add AFTER INSERT ON interaction_record BEGIN ${statements}; END`,
       );
     }
-    await q.query(`INSERT INTO interaction_daily_stat (${cols}, "count")
-      SELECT ${values('r')}, COUNT(*) FROM interaction_record r
-      GROUP BY ${values('r')}`);
+    for (const [dimension, value] of Object.entries(STAT_DIMENSIONS)) {
+      await q.query(`INSERT INTO interaction_daily_stat ("unitId", "day", "dimension", "value", "count")
+        SELECT r."unitId", ${DAY_OF('r."occurredAt"')}, '${dimension}', ${value('r')}, COUNT(*) FROM interaction_record r
+        GROUP BY r."unitId", ${DAY_OF('r."occurredAt"')}, ${value('r')}`);
+    }
 
     // The console lists turns newest first within filters; these keep a page to an index walk.
     await q.createIndex(
