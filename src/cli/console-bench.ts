@@ -189,6 +189,7 @@ async function main(): Promise<void> {
       ['conversations, language = en', '/console/conversations?language=en'],
       ['conversations, search', `/console/conversations?q=${encodeURIComponent('thẻ bhyt')}`],
       ['conversations, 90 days, search', `/console/conversations?from=${day(now - span)}&q=vneid`],
+      ['conversations, search without match', '/console/conversations?q=zzzz-nowhere'],
       ['transcript', '/console/conversations/bench-conversation'],
       ['complaints', '/console/complaints'],
       ['complaints, status', '/console/complaints?status=received'],

@@ -18,6 +18,7 @@ import type { FastifyReply } from 'fastify';
 import { Clock } from '../common/clock';
 import { ComplaintsService } from '../complaints/complaints.service';
 import { StaffDeskService } from '../conversation/staff-desk.service';
+import { SEARCH_WINDOW } from '../interactions/interaction-query.repository';
 import { dayNumberToIso, InteractionQueryService } from '../interactions/interaction-query.service';
 import { CHANNEL_NAMES } from '../messaging/inbound-event';
 import { PLAN_ITEMS } from '../messaging/plan-item';
@@ -246,7 +247,7 @@ export class ConsoleController {
       search: typeof q.q === 'string' && q.q.trim() ? q.q.trim().slice(0, 100) : undefined,
     };
     const limit = 50;
-    const [rows, intents] = await Promise.all([
+    const [{ rows, capped }, intents] = await Promise.all([
       this.interactions.turns({
         unitIds: units,
         from: range.start,

@@ -27,7 +27,8 @@ export class InteractionQueryService {
     return this.repository.stats(unitIds, fromDay, toDay, dimension);
   }
 
-  turns(filter: TurnFilter): Promise<TurnRow[]> {
+  /** capped: a text search did not look further back than SEARCH_WINDOW turns per unit. */
+  turns(filter: TurnFilter): Promise<{ rows: TurnRow[]; capped: boolean }> {
     return this.repository.turns({ ...filter, limit: Math.min(Math.max(filter.limit, 1), 200) });
   }
 
