@@ -67,14 +67,16 @@ describe.each(testDatabases())('the staff console: access rules against direct r
     const res = await t.http().get('/console/complaints').expect(303);
     expect(res.headers.location).toBe('/console/login?next=%2Fconsole%2Fcomplaints');
     await t.http().get('/console').set('cookie', 'console_session=forged-token').expect(303);
-    await t.http().post('/console/handoffs/x/release').type('form').send({ _csrf: 'x' }).expect(303);
+    const post = await t.http().post('/console/handoffs/x/release').type('form').send({ _csrf: 'x' });
+    expect(post.status).toBe(303);
   });
 
   it('should end a session after its lifetime and after logout', async () => {
     const s = await consoleLogin(t, 'admin-a@example.org');
     await t.http().get('/console').set('cookie', s.cookie).expect(200);
     clock.advance(13 * 3600_000);
-    await t.http().get('/console').set('cookie', s.cookie).expect(303);
+    const expired = await t.http().get('/console').set('cookie', s.cookie);
+    expect(expired.headers.location).toBe('/console/login?next=%2Fconsole');
     clock.advance(-13 * 3600_000);
     const again = await consoleLogin(t, 'admin-a@example.org');
     await t

@@ -283,6 +283,7 @@ export class ConsoleController {
         /></label>
         <button type="submit">${ctx.t('filter.apply')}</button>
       </form>
+      ${capped ? html`<p class="hint">${ctx.t('conv.search_capped', { count: SEARCH_WINDOW.toLocaleString(ctx.lang) })}</p>` : ''}
       ${
         rows.length
           ? html`<div class="scroll">

@@ -25,7 +25,7 @@ export async function addConsoleUser(
 
 export function cookieOf(headers: Record<string, unknown>, name: string): string | undefined {
   const raw = headers['set-cookie'];
-  const list = Array.isArray(raw) ? (raw as string[]) : raw ? [String(raw)] : [];
+  const list = Array.isArray(raw) ? (raw as string[]) : typeof raw === 'string' ? [raw] : [];
   for (const c of list) {
     const m = new RegExp(`^${name}=([^;]*)`).exec(c);
     if (m) return m[1];
