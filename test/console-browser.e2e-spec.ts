@@ -120,9 +120,15 @@ if (!haveChromium)
   it('should show the dashboard with its charts, on a laptop and on a phone', async () => {
     const page = await staff.newPage();
     await page.goto(`${base}/console`);
+    // Every chart drawn by Chart.js, with a real size.
     await page.waitForFunction(() => {
-      const canvas = document.querySelector('canvas#perDay');
-      return !!canvas && (canvas as HTMLCanvasElement).width > 0 && 'Chart' in window;
+      const chart = (window as unknown as { Chart?: { getChart(c: Element): unknown } }).Chart;
+      const canvases = Array.from(document.querySelectorAll('canvas[data-kind]'));
+      return (
+        !!chart &&
+        canvases.length === 7 &&
+        canvases.every((c) => !!chart.getChart(c) && (c as HTMLCanvasElement).clientHeight > 100)
+      );
     });
     await expect(page.locator('#total').textContent()).resolves.toMatch(/\d/);
     await shot(page, '03-dashboard');

@@ -37,7 +37,7 @@ import {
   select,
   unitName,
   type ConsoleContext,
-  type SafeHtml,
+  SafeHtml,
 } from './console-view';
 import { ConsoleRepository } from './console.repository';
 
@@ -184,7 +184,9 @@ export class ConsoleController {
     const chartBox = (id: string, title: string, kind: string) =>
       html`<figure class="chart">
         <figcaption>${title}</figcaption>
-        <canvas id="${id}" data-kind="${kind}" aria-label="${title}"></canvas>
+        <div class="chart-box">
+          <canvas id="${id}" data-kind="${kind}" role="img" aria-label="${title}"></canvas>
+        </div>
       </figure>`;
     const body = html`<form method="get" class="filters">
         ${unitSelect(ctx, q.unit)} ${rangeFields(ctx, range)}
@@ -226,7 +228,7 @@ export class ConsoleController {
         </div>
       </details>
       <script type="application/json" id="chart-data">
-        ${JSON.stringify(charts).replace(/</g, '\\u003c')}
+        ${new SafeHtml(JSON.stringify(charts).replace(/</g, '\\u003c'))}
       </script>`;
     return page(ctx, '/console', ctx.t('nav.dashboard'), body, {
       scripts: ['/console/assets/chart.js', '/console/assets/console.js'],
