@@ -55,7 +55,7 @@ const TURN_COLUMNS = [
 ];
 
 /** Turns of one unit a text search looks through (newest first): LIKE has no index. */
-export const SEARCH_WINDOW = 25_000;
+export const SEARCH_WINDOW = 10_000;
 const MARGIN_MS = 3600_000;
 
 /** Reads for the console: aggregates from the daily roll-up, filtered pages of turns. Never writes. */
