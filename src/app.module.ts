@@ -1,12 +1,13 @@
 import { Module } from '@nestjs/common';
 import { ChannelsModule } from './channels/channels.module';
 import { ConfigModule } from './config/config.module';
+import { ConsoleModule } from './console/console.module';
 import { ConversationModule } from './conversation/conversation.module';
 import { DatabaseModule } from './database/database.module';
 import { HealthModule } from './health/health.module';
 
 /** Feature modules only. */
 @Module({
-  imports: [ConfigModule, DatabaseModule, ConversationModule, ChannelsModule, HealthModule],
+  imports: [ConfigModule, DatabaseModule, ConversationModule, ChannelsModule, ConsoleModule, HealthModule],
 })
 export class AppModule {}

@@ -122,6 +122,10 @@ export class EnvironmentVariables {
   })
   ZALO_OAUTH_URL = 'https://oauth.zaloapp.com';
 
+  /** Console cookies: Secure when the request came over https (auto, behind a proxy too), or always / never. */
+  @IsIn(['auto', 'true', 'false'], { message: 'CONSOLE_COOKIE_SECURE must be auto, true or false' })
+  CONSOLE_COOKIE_SECURE: 'auto' | 'true' | 'false' = 'auto';
+
   @Transform(toInt)
   @IsInt({ message: 'SHUTDOWN_GRACE_MS must be an integer between 0 and 600000' })
   @Min(0, { message: 'SHUTDOWN_GRACE_MS must be an integer between 0 and 600000' })

@@ -12,6 +12,8 @@ import { ConversationEntity } from './conversation.entity';
 import { ConversationEngine } from './conversation.engine';
 import { ConversationRepository } from './conversation.repository';
 import { ConversationService } from './conversation.service';
+import { StaffDeskRepository } from './staff-desk.repository';
+import { StaffDeskService } from './staff-desk.service';
 import { StaffRequestEntity } from './staff-request.entity';
 
 /** The turn and the conversation state; registers itself as the inbox worker's handler. */
@@ -27,7 +29,13 @@ import { StaffRequestEntity } from './staff-request.entity';
     OutboxModule,
     InboxModule,
   ],
-  providers: [ConversationRepository, ConversationEngine, ConversationService],
-  exports: [ConversationService],
+  providers: [
+    ConversationRepository,
+    ConversationEngine,
+    ConversationService,
+    StaffDeskRepository,
+    StaffDeskService,
+  ],
+  exports: [ConversationService, StaffDeskService],
 })
 export class ConversationModule {}

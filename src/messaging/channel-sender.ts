@@ -37,3 +37,17 @@ export interface ChannelSender {
   readonly channel: ChannelName;
   send(message: OutboundMessage, context: SendContext): Promise<SendResult>;
 }
+
+/** Why a message cannot reach the citizen now: each platform's policy, said in the console. */
+export type WindowClosedReason = 'messenger_24h' | 'messenger_7d' | 'zalo_7d' | 'no_account' | 'no_channel';
+
+export type ReplyWindow =
+  | { open: true; /** Messenger: sent with the HUMAN_AGENT tag. */ tagged?: boolean }
+  | { open: false; reason: WindowClosedReason; error: string };
+
+export type WindowContext = Pick<SendContext, 'unitId' | 'userMessageAt' | 'origin'>;
+
+/** A sender whose platform limits when a business may write: the console asks before sending. */
+export interface WindowedSender extends ChannelSender {
+  replyWindow(context: WindowContext): ReplyWindow;
+}

@@ -47,6 +47,11 @@ export class NluService implements OnModuleInit {
     return this.retraining;
   }
 
+  /** Normalised tokens without diacritics (teencode expanded, numbers masked): for grouping similar texts. */
+  tokens(text: string): string[] {
+    return this.ready().normalizer.normalize(text).stripped;
+  }
+
   intents(): string[] {
     return this.ready().classifier.intents();
   }

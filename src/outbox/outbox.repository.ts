@@ -146,6 +146,18 @@ export class OutboxRepository {
       .getMany();
   }
 
+  /** The latest messages of one origin (staff) in a conversation, oldest first. */
+  async byOrigin(conversationId: string, origin: string, limit: number): Promise<OutboxMessageEntity[]> {
+    const rows = await this.db.manager
+      .getRepository(OutboxMessageEntity)
+      .createQueryBuilder('m')
+      .where('m.conversationId = :conversationId AND m.origin = :origin', { conversationId, origin })
+      .orderBy('m.id', 'DESC')
+      .limit(limit)
+      .getMany();
+    return rows.reverse();
+  }
+
   /** Messages to one recipient on one channel of a unit after a given id (web chat polling). */
   forRecipient(
     unitId: string,

@@ -9,7 +9,13 @@ import { Clock } from '../common/clock';
 import { errorMessage } from '../common/errors';
 import { AppConfig } from '../config/app-config';
 import { DatabaseService } from '../database/database.service';
-import type { ChannelSender, SendResult } from '../messaging/channel-sender';
+import type {
+  ChannelSender,
+  ReplyWindow,
+  SendResult,
+  WindowContext,
+  WindowedSender,
+} from '../messaging/channel-sender';
 import { backoffDelay, MAX_SEND_ATTEMPTS } from './backoff';
 import type { OutboxAttemptEntity } from './outbox-attempt.entity';
 import type { OutboxMessageEntity, OutboxStatus } from './outbox-message.entity';
@@ -70,12 +76,23 @@ export class OutboxService implements OnApplicationBootstrap, BeforeApplicationS
     await Promise.race([Promise.allSettled([this.loop, ...this.running]), grace]);
   }
 
+  /** Whether a message could reach the citizen now (platform windows); asked before a staff reply. */
+  replyWindow(channel: string, context: WindowContext): ReplyWindow {
+    const sender = this.senders.get(channel);
+    if (!sender) return { open: false, reason: 'no_channel', error: `no sender for channel ${channel}` };
+    return 'replyWindow' in sender ? (sender as WindowedSender).replyWindow(context) : { open: true };
+  }
+
   byInboxEvent(inboxEventId: number): Promise<OutboxMessageEntity[]> {
     return this.repository.byInboxEvent(inboxEventId);
   }
 
   after(conversationId: string, afterId: number): Promise<OutboxMessageEntity[]> {
     return this.repository.after(conversationId, afterId);
+  }
+
+  staffMessages(conversationId: string, limit = 200): Promise<OutboxMessageEntity[]> {
+    return this.repository.byOrigin(conversationId, 'staff', limit);
   }
 
   forRecipient(

@@ -1,7 +1,13 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { Clock } from '../../common/clock';
 import { errorMessage } from '../../common/errors';
-import type { ChannelSender, SendContext, SendResult } from '../../messaging/channel-sender';
+import type {
+  ReplyWindow,
+  SendContext,
+  SendResult,
+  WindowContext,
+  WindowedSender,
+} from '../../messaging/channel-sender';
 import type { OutboundMessage } from '../../messaging/outbound-message';
 import { ChannelAccounts } from '../channel-accounts';
 import { toMessengerMessages } from './messenger-format';
@@ -14,7 +20,7 @@ const DAY = 24 * 3600_000;
  * (staff only, up to 7 days) when the unit has that permission; nothing outside the window.
  */
 @Injectable()
-export class MessengerSender implements ChannelSender {
+export class MessengerSender implements WindowedSender {
   readonly channel = 'messenger' as const;
   private readonly logger = new Logger(MessengerSender.name);
 
@@ -24,20 +30,39 @@ export class MessengerSender implements ChannelSender {
     private readonly clock: Clock,
   ) {}
 
+  /** RESPONSE within 24 h of the citizen's last message; HUMAN_AGENT (staff, permitted pages) up to 7 days. */
+  replyWindow(ctx: WindowContext): ReplyWindow {
+    const account = this.accounts.messengerByUnit(ctx.unitId);
+    if (!account)
+      return {
+        open: false,
+        reason: 'no_account',
+        error: `no Messenger page configured for unit ${ctx.unitId}`,
+      };
+    const age = ctx.userMessageAt ? this.clock.now().getTime() - ctx.userMessageAt.getTime() : Infinity;
+    if (age <= DAY) return { open: true };
+    if (ctx.origin === 'staff' && account.humanAgentTag && age <= 7 * DAY)
+      return { open: true, tagged: true };
+    return ctx.origin === 'staff' && account.humanAgentTag
+      ? {
+          open: false,
+          reason: 'messenger_7d',
+          error: 'more than 7 days since the citizen last wrote (Messenger HUMAN_AGENT tag)',
+        }
+      : {
+          open: false,
+          reason: 'messenger_24h',
+          error: 'more than 24 hours since the citizen last wrote (Messenger policy)',
+        };
+  }
+
   async send(message: OutboundMessage, ctx: SendContext): Promise<SendResult> {
     const account = this.accounts.messengerByUnit(ctx.unitId);
     if (!account)
       return { status: 'permanent', error: `no Messenger page configured for unit ${ctx.unitId}` };
-    const age = ctx.userMessageAt ? this.clock.now().getTime() - ctx.userMessageAt.getTime() : Infinity;
-    let tagged = false;
-    if (age > DAY) {
-      if (ctx.origin === 'staff' && account.humanAgentTag && age <= 7 * DAY) tagged = true;
-      else
-        return {
-          status: 'window_closed',
-          error: 'more than 24 hours since the citizen last wrote (Messenger policy)',
-        };
-    }
+    const window = this.replyWindow(ctx);
+    if (!window.open) return { status: 'window_closed', error: window.error };
+    const tagged = window.tagged === true;
     const recipient = { id: ctx.recipientId };
     if (ctx.position === 0 && ctx.partsSent === 0 && ctx.origin === 'bot') {
       // Best effort: a typing indicator must never block or fail the reply itself.

@@ -1,7 +1,13 @@
 import { Injectable } from '@nestjs/common';
 import { Clock } from '../../common/clock';
 import { errorMessage } from '../../common/errors';
-import type { ChannelSender, SendContext, SendResult } from '../../messaging/channel-sender';
+import type {
+  ReplyWindow,
+  SendContext,
+  SendResult,
+  WindowContext,
+  WindowedSender,
+} from '../../messaging/channel-sender';
 import type { OutboundMessage } from '../../messaging/outbound-message';
 import { ChannelAccounts } from '../channel-accounts';
 import { splitText, truncate } from '../text-split';
@@ -69,7 +75,7 @@ export function classifyZaloResponse(status: number, data: ZaloResponse): SendRe
 
 /** Consultation messages (tin tư vấn) to a Zalo user, within the 7-day interaction window. */
 @Injectable()
-export class ZaloSender implements ChannelSender {
+export class ZaloSender implements WindowedSender {
   readonly channel = 'zalo' as const;
 
   constructor(
@@ -79,15 +85,24 @@ export class ZaloSender implements ChannelSender {
     private readonly clock: Clock,
   ) {}
 
+  /** Consultation messages only within 7 days of the citizen's last interaction with the OA. */
+  replyWindow(ctx: WindowContext): ReplyWindow {
+    if (!this.accounts.zaloByUnit(ctx.unitId))
+      return { open: false, reason: 'no_account', error: `no Zalo OA configured for unit ${ctx.unitId}` };
+    if (ctx.userMessageAt && this.clock.now().getTime() - ctx.userMessageAt.getTime() > WINDOW_MS)
+      return {
+        open: false,
+        reason: 'zalo_7d',
+        error: 'more than 7 days since the citizen last interacted with the OA (Zalo policy)',
+      };
+    return { open: true };
+  }
+
   async send(message: OutboundMessage, ctx: SendContext): Promise<SendResult> {
     const account = this.accounts.zaloByUnit(ctx.unitId);
     if (!account) return { status: 'permanent', error: `no Zalo OA configured for unit ${ctx.unitId}` };
-    if (ctx.userMessageAt && this.clock.now().getTime() - ctx.userMessageAt.getTime() > WINDOW_MS) {
-      return {
-        status: 'window_closed',
-        error: 'more than 7 days since the citizen last interacted with the OA (Zalo policy)',
-      };
-    }
+    const window = this.replyWindow(ctx);
+    if (!window.open) return { status: 'window_closed', error: window.error };
     const parts = toZaloMessages(message);
     for (let i = ctx.partsSent; i < parts.length; i++) {
       const body = { recipient: { user_id: ctx.recipientId }, message: parts[i] };

@@ -2,6 +2,7 @@ import { Initial1763800000000 } from './1763800000000-initial';
 import { Complaints1763900000000 } from './1763900000000-complaints';
 import { Channels1764000000000 } from './1764000000000-channels';
 import { Evidence1764100000000 } from './1764100000000-evidence';
+import { Console1764200000000 } from './1764200000000-console';
 
 /** In order. A new migration is appended here; never edit one that has shipped. */
 export const MIGRATIONS = [
@@ -9,4 +10,5 @@ export const MIGRATIONS = [
   Complaints1763900000000,
   Channels1764000000000,
   Evidence1764100000000,
+  Console1764200000000,
 ];

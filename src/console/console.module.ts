@@ -1,0 +1,61 @@
+import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { ComplaintsModule } from '../complaints/complaints.module';
+import { ConversationModule } from '../conversation/conversation.module';
+import { DatabaseModule } from '../database/database.module';
+import { I18nModule } from '../i18n/i18n.module';
+import { InteractionQueriesModule } from '../interactions/interaction-queries.module';
+import { NluModule } from '../nlu/nlu.module';
+import { UnitsModule } from '../units/units.module';
+import { ConsoleAuditEntity } from './console-audit.entity';
+import { ConsoleAuditService } from './console-audit.service';
+import { ConsoleAuthGuard } from './console-auth.guard';
+import { ConsoleAuthService } from './console-auth.service';
+import { ConsoleDeskController } from './console-desk.controller';
+import { ConsoleExceptionFilter } from './console-exception.filter';
+import { ConsoleLoginController } from './console-login.controller';
+import { ConsoleReports, EvidenceConsoleReports } from './console-reports';
+import { ConsoleReportsController } from './console-reports.controller';
+import { ConsoleSessionEntity } from './console-session.entity';
+import { ConsoleUserEntity } from './console-user.entity';
+import { ConsoleController } from './console.controller';
+import { ConsoleRepository } from './console.repository';
+import { LoginAttemptEntity } from './login-attempt.entity';
+import { TrainingExampleEntity } from './training-example.entity';
+import { TrainingLoader } from './training-loader.service';
+import { InteractionsModule } from '../interactions/interactions.module';
+import { ReportsModule } from '../reports/reports.module';
+
+/** The staff console (/console): accounts and sessions, the pages, the audit trail. */
+@Module({
+  imports: [
+    TypeOrmModule.forFeature([
+      ConsoleUserEntity,
+      ConsoleSessionEntity,
+      LoginAttemptEntity,
+      ConsoleAuditEntity,
+      TrainingExampleEntity,
+    ]),
+    DatabaseModule,
+    UnitsModule,
+    I18nModule,
+    NluModule,
+    InteractionQueriesModule,
+    InteractionsModule,
+    ReportsModule,
+    ComplaintsModule,
+    ConversationModule,
+  ],
+  controllers: [ConsoleLoginController, ConsoleController, ConsoleDeskController, ConsoleReportsController],
+  providers: [
+    ConsoleRepository,
+    ConsoleAuthService,
+    ConsoleAuditService,
+    ConsoleAuthGuard,
+    ConsoleExceptionFilter,
+    TrainingLoader,
+    { provide: ConsoleReports, useClass: EvidenceConsoleReports },
+  ],
+  exports: [ConsoleAuthService, ConsoleRepository],
+})
+export class ConsoleModule {}
