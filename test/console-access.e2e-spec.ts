@@ -2,6 +2,7 @@ import { Clock, FixedClock } from '../src/common/clock';
 import { ConsoleAuditEntity } from '../src/console/console-audit.entity';
 import { ComplaintTicketEntity } from '../src/complaints/complaint-ticket.entity';
 import { ConversationEntity } from '../src/conversation/conversation.entity';
+import { ConcurrentTurnError, ConversationRepository } from '../src/conversation/conversation.repository';
 import { StaffRequestEntity } from '../src/conversation/staff-request.entity';
 import { TrainingExampleEntity } from '../src/console/training-example.entity';
 import { InteractionRecordEntity } from '../src/interactions/interaction-record.entity';
@@ -293,6 +294,28 @@ describe.each(testDatabases())('the staff console: access rules against direct r
     const requests = await t.db.manager.findBy(StaffRequestEntity, { conversationId: conversation.id });
     expect(requests.map((r) => [r.status, r.closedBy])).toEqual([['closed', 'staff-a@example.org']]);
     expect((await chat('citizen-h', { text: 'quên mật khẩu vneid' })).body.intent).toBe('vneid');
+  });
+
+  it('should not let a turn that read the conversation before a release write the hand-off back', async () => {
+    await chat('citizen-r', { payload: 'CONSENT_YES' });
+    await chat('citizen-r', { text: 'cho tôi gặp nhân viên' });
+    // A turn in flight: it has read the conversation (still handed off) and not saved it yet.
+    const stale = await t.db.manager.findOneByOrFail(ConversationEntity, { userId: 'citizen-r' });
+    expect(stale.handoffUntil).not.toBeNull();
+    await t
+      .http()
+      .post(`/console/handoffs/${stale.id}/release`)
+      .set('cookie', staffA.cookie)
+      .type('form')
+      .send({ _csrf: staffA.csrf })
+      .expect(303);
+    const repository = t.app.get(ConversationRepository);
+    await expect(
+      t.db.transaction((manager) => repository.saveTurn(manager, stale, stale.turnCount)),
+    ).rejects.toBeInstanceOf(ConcurrentTurnError);
+    expect(
+      (await t.db.manager.findOneByOrFail(ConversationEntity, { id: stale.id })).handoffUntil,
+    ).toBeNull();
   });
 
   it('should add an unanswered question as a training example and retrain', async () => {

@@ -21,8 +21,9 @@ export class ConversationRepository {
   }
 
   /**
-   * Saves the conversation only if no other turn changed it since it was read (turnCount is the
-   * version): two instances can never interleave two turns of one conversation.
+   * Saves the conversation only if no other turn (nor a staff hand-off change) changed it since it
+   * was read (turnCount is the version): two instances can never interleave two turns of one
+   * conversation, and a turn never writes back a hand-off state staff just changed.
    */
   async saveTurn(
     manager: EntityManager,

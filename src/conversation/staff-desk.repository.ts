@@ -40,12 +40,22 @@ export class StaffDeskRepository {
       .getMany();
   }
 
+  /**
+   * Bumps turnCount, the conversation's version: a turn that read the conversation before this
+   * change then fails its save and is taken again (ConversationEngine), instead of writing the old
+   * hand-off state back over what staff just set.
+   */
   setHandoff(manager: EntityManager, id: string, until: Date | null, at: Date | null): Promise<unknown> {
-    return manager.update(
-      ConversationEntity,
-      { id },
-      { handoffUntil: until, ...(at ? { handoffAt: at } : {}) },
-    );
+    return manager
+      .createQueryBuilder()
+      .update(ConversationEntity)
+      .set({
+        handoffUntil: until,
+        ...(at ? { handoffAt: at } : {}),
+        turnCount: () => '"turnCount" + 1',
+      })
+      .where('id = :id', { id })
+      .execute();
   }
 
   closeRequests(
