@@ -29,11 +29,10 @@ export async function writeDocx(path: string, data: ReportData, t: ReportText): 
   const lang = data.language;
   const none = t('not_applicable');
   const f = data.figures;
-  const unitName = data.scope === 'all' ? t('all_units') : data.units[0].name[lang];
-  const governing =
-    data.scope === 'all'
-      ? data.units.find((u) => u.oversight)?.name[lang]
-      : data.units[0].governingBody[lang];
+  // The roll-up is the Department's own report: its header is the oversight unit's.
+  const issuer = (data.scope === 'all' && data.units.find((u) => u.oversight)) || data.units[0];
+  const unitName = issuer.name[lang];
+  const governing = issuer.governingBody[lang];
 
   const contents = f.byPlanItem
     .filter((p) => p.interactions > 0)
@@ -53,11 +52,13 @@ export async function writeDocx(path: string, data: ReportData, t: ReportText): 
       interactions: fmt.number(f.englishInteractions),
       citizens: fmt.number(f.englishCitizens),
     }),
-    t('narrative.complaints', {
-      received: fmt.number(data.complaints.received),
-      handled: fmt.number(data.complaints.handled),
-      rate: fmt.percent(data.complaints.rate, none),
-    }),
+    data.complaints.received
+      ? t('narrative.complaints', {
+          received: fmt.number(data.complaints.received),
+          handled: fmt.number(data.complaints.handled),
+          rate: fmt.percent(data.complaints.rate, none),
+        })
+      : t('narrative.complaints_none'),
     f.satisfactionUp + f.satisfactionDown
       ? t('narrative.satisfaction', {
           rate: fmt.percent(f.satisfactionRate, none),
@@ -92,7 +93,7 @@ export async function writeDocx(path: string, data: ReportData, t: ReportText): 
     new Paragraph({ text: '' }),
     ...narrative.map((text) => paragraph(text, { indent: true })),
     paragraph(t('table_title'), { bold: true }),
-    table(summary, fmt, [8, 62, 30]),
+    table(summary, fmt, [10, 62, 28], [2]),
     new Paragraph({ text: '' }),
     paragraph(t('plan_table_title'), { bold: true }),
     table(planTable(data, t), fmt, [30, 26, 16, 14, 14]),
@@ -198,7 +199,7 @@ function header(governing: string, unit: string, nation: string, motto: string):
   });
 }
 
-function table(source: Table, fmt: ReportFormat, widths: number[]): DocxTable {
+function table(source: Table, fmt: ReportFormat, widths: number[], rightAligned: number[] = []): DocxTable {
   const none = '—';
   const text = (value: string | number | null, column: number) => {
     if (value === null) return none;
@@ -215,7 +216,10 @@ function table(source: Table, fmt: ReportFormat, widths: number[]): DocxTable {
             width: { size: widths[i] ?? 10, type: WidthType.PERCENTAGE },
             children: [
               new Paragraph({
-                alignment: typeof value === 'number' ? AlignmentType.RIGHT : AlignmentType.LEFT,
+                alignment:
+                  typeof value === 'number' || (!bold && rightAligned.includes(i))
+                    ? AlignmentType.RIGHT
+                    : AlignmentType.LEFT,
                 children: [new TextRun({ text: text(value, i), bold, font: FONT, size: SMALL })],
               }),
             ],
