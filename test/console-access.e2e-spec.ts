@@ -1,5 +1,6 @@
 import { Clock, FixedClock } from '../src/common/clock';
 import { ConsoleAuditEntity } from '../src/console/console-audit.entity';
+import { ConsoleUserEntity } from '../src/console/console-user.entity';
 import { ComplaintTicketEntity } from '../src/complaints/complaint-ticket.entity';
 import { ConversationEntity } from '../src/conversation/conversation.entity';
 import { ConcurrentTurnError, ConversationRepository } from '../src/conversation/conversation.repository';
@@ -88,6 +89,43 @@ describe.each(testDatabases())('the staff console: access rules against direct r
       .send({ _csrf: again.csrf })
       .expect(303);
     await t.http().get('/console').set('cookie', again.cookie).expect(303);
+  });
+
+  it('should let an administrator disable an account of his unit, which ends its sessions at once', async () => {
+    await addConsoleUser(t, 'leaving@example.org', A, 'staff');
+    const leaving = await consoleLogin(t, 'leaving@example.org');
+    await t.http().get('/console').set('cookie', leaving.cookie).expect(200);
+    const admin = await consoleLogin(t, 'admin-a@example.org');
+    const user = await t.db.manager.findOneByOrFail(ConsoleUserEntity, { email: 'leaving@example.org' });
+    // Staff may not; the administrator may, but not for himself.
+    await t
+      .http()
+      .post(`/console/users/${user.id}/active`)
+      .set('cookie', staffA.cookie)
+      .type('form')
+      .send({ _csrf: staffA.csrf, active: 'false' })
+      .expect(403);
+    const self = await t.db.manager.findOneByOrFail(ConsoleUserEntity, { email: 'admin-a@example.org' });
+    const own = await t
+      .http()
+      .post(`/console/users/${self.id}/active`)
+      .set('cookie', admin.cookie)
+      .type('form')
+      .send({ _csrf: admin.csrf, active: 'false' })
+      .expect(303);
+    expect(own.headers.location).toBe('/console/users?done=user_self');
+    const res = await t
+      .http()
+      .post(`/console/users/${user.id}/active`)
+      .set('cookie', admin.cookie)
+      .type('form')
+      .send({ _csrf: admin.csrf, active: 'false' })
+      .expect(303);
+    expect(res.headers.location).toBe('/console/users?done=user_disabled');
+    expect((await t.http().get('/console').set('cookie', leaving.cookie)).status).toBe(303);
+    await expect(consoleLogin(t, 'leaving@example.org')).rejects.toThrow();
+    const audit = await t.db.manager.findOneByOrFail(ConsoleAuditEntity, { action: 'user_active' });
+    expect(audit).toMatchObject({ email: 'admin-a@example.org', detail: 'disabled' });
   });
 
   it('should keep sessions as httpOnly, SameSite cookies and store only a hash of the token', async () => {

@@ -11,7 +11,8 @@ export type AuditAction =
   | 'handoff_reply'
   | 'handoff_release'
   | 'training_add'
-  | 'user_add';
+  | 'user_add'
+  | 'user_active';
 
 /** Who did what and when in the console. Details are redacted (no phone numbers, IDs or e-mails). */
 @Entity('console_audit')

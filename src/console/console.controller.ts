@@ -445,6 +445,7 @@ export class ConsoleController {
               <th>${ctx.t('col.unit')}</th>
               <th>${ctx.t('col.role')}</th>
               <th>${ctx.t('col.active')}</th>
+              <th></th>
             </tr>
           </thead>
           <tbody>
@@ -455,6 +456,19 @@ export class ConsoleController {
                   <td>${u.unitId === ALL_UNITS ? ctx.t('filter.all_units') : unitName(ctx, u.unitId)}</td>
                   <td>${ctx.t(`role.${u.role}`)}</td>
                   <td>${u.active ? '✓' : '✗'}</td>
+                  <td>
+                    ${
+                      u.id === ctx.user.id
+                        ? ''
+                        : html`<form method="post" action="/console/users/${u.id}/active" class="inline">
+                            ${csrfField(ctx)}
+                            <input type="hidden" name="active" value="${u.active ? 'false' : 'true'}" />
+                            <button type="submit">
+                              ${ctx.t(u.active ? 'users.disable' : 'users.enable')}
+                            </button>
+                          </form>`
+                    }
+                  </td>
                 </tr>`,
             )}
           </tbody>
@@ -511,5 +525,36 @@ export class ConsoleController {
     });
     await this.audit.record(ctx.user, 'user_add', unit === ALL_UNITS ? null : unit, email, role);
     await reply.status(303).header('location', '/console/users?done=user_added').send();
+  }
+
+  /** Disabling ends the account's sessions at once (a session is honoured only for an active account). */
+  @Post('users/:id/active')
+  @MinRole('admin')
+  async setActive(
+    @Ctx() ctx: ConsoleContext,
+    @Param('id') id: string,
+    @Body() body: Record<string, unknown>,
+    @Res() reply: FastifyReply,
+  ): Promise<void> {
+    const user = /^\d{1,12}$/.test(id) ? await this.repository.userById(Number(id)) : null;
+    const visible = !!user && (ctx.user.unitId === ALL_UNITS || user.unitId === ctx.user.unitId);
+    if (!user || !visible) throw new NotFoundException();
+    if (user.id === ctx.user.id) {
+      await reply.status(303).header('location', '/console/users?done=user_self').send();
+      return;
+    }
+    const active = body.active === 'true';
+    await this.repository.saveUser({ ...user, active, updatedAt: this.clock.now() });
+    await this.audit.record(
+      ctx.user,
+      'user_active',
+      user.unitId === ALL_UNITS ? null : user.unitId,
+      user.email,
+      active ? 'enabled' : 'disabled',
+    );
+    await reply
+      .status(303)
+      .header('location', `/console/users?done=${active ? 'user_enabled' : 'user_disabled'}`)
+      .send();
   }
 }
