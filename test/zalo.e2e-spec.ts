@@ -113,6 +113,13 @@ describe.each(testDatabases())('Zalo OA channel (%s)', (database) => {
       recipient: { user_id: 'Z_FRESH' },
       message: { text: expect.any(String) },
     });
+    // The consultation-message request of the fixture: same path, token header and envelope.
+    const sample = fixture<{ url: string; headers: Record<string, string>; body: object }>(
+      'zalo/zalo-send-cs-text-request.json',
+    );
+    expect(send.path).toBe(new URL(sample.url).pathname);
+    expect(send.headers['content-type']).toContain(sample.headers['Content-Type']);
+    expect(Object.keys(send.body as object).sort()).toEqual(Object.keys(sample.body).sort());
   });
 
   it('should refuse a wrong or missing signature with 403 and store nothing', async () => {
@@ -234,6 +241,13 @@ describe.each(testDatabases())('Zalo OA channel (%s)', (database) => {
       app_id: APP,
       grant_type: 'refresh_token',
     });
+    // The refresh request of the fixture: same path, a form (not JSON) and the same fields.
+    const sample = fixture<{ url: string; headers: Record<string, string>; form: Record<string, string> }>(
+      'zalo/zalo-refresh-token-request.json',
+    );
+    expect(refreshes[0].path).toBe(new URL(sample.url).pathname);
+    expect(refreshes[0].headers['content-type']).toContain(sample.headers['Content-Type']);
+    expect(Object.keys(refreshes[0].body as object).sort()).toEqual(Object.keys(sample.form).sort());
     expect(sendsTo('Z_TOK1').map((r) => r.headers.access_token)).toEqual([
       'ZALO_OA_ACCESS_TOKEN_PLACEHOLDER',
       ...sendsTo('Z_TOK1')

@@ -64,6 +64,20 @@ describe('#toMessengerMessages', () => {
       },
       metadata: 'outbox:2',
     });
+    // The same envelope as Meta's button-template sample: attachment.type, template_type, text, buttons.
+    const sample = fixture('send-button-template-request.json') as {
+      body: {
+        message: { attachment: { type: string; payload: { template_type: string; buttons: object[] } } };
+      };
+    };
+    const ours = message as typeof sample.body.message;
+    expect(ours.attachment.type).toBe(sample.body.message.attachment.type);
+    expect(Object.keys(ours.attachment.payload).sort()).toEqual(
+      Object.keys(sample.body.message.attachment.payload).sort(),
+    );
+    for (const [i, button] of sample.body.message.attachment.payload.buttons.entries()) {
+      expect(Object.keys(ours.attachment.payload.buttons[i]).sort()).toEqual(Object.keys(button).sort());
+    }
   });
 
   it('should split a long text at sentence boundaries, keeping the template text within 640 and quick replies on the last part', () => {
