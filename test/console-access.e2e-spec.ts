@@ -7,6 +7,7 @@ import { ConcurrentTurnError, ConversationRepository } from '../src/conversation
 import { StaffRequestEntity } from '../src/conversation/staff-request.entity';
 import { TrainingExampleEntity } from '../src/console/training-example.entity';
 import { InteractionRecordEntity } from '../src/interactions/interaction-record.entity';
+import { OutboxMessageEntity } from '../src/outbox/outbox-message.entity';
 import {
   addConsoleUser,
   consoleLogin,
@@ -51,7 +52,18 @@ describe.each(testDatabases())('the staff console: access rules against direct r
   }
 
   beforeAll(async () => {
-    t = await startTestApp({ database, overrides: [[Clock, clock]] });
+    t = await startTestApp({
+      database,
+      overrides: [[Clock, clock]],
+      // A fanpage for unit A, so that Messenger's own window rules apply (nothing is sent to it here).
+      env: {
+        MESSENGER_APP_SECRET: 'console-test-secret',
+        MESSENGER_VERIFY_TOKEN: 'console-test-verify',
+        MESSENGER_PAGE_ID: 'PAGE_CONSOLE_A',
+        MESSENGER_PAGE_ACCESS_TOKEN: 'PAGE_TOKEN_CONSOLE_A',
+        MESSENGER_API_URL: 'http://127.0.0.1:9/v25.0',
+      },
+    });
     await addConsoleUser(t, 'staff-a@example.org', A, 'staff');
     await addConsoleUser(t, 'viewer-a@example.org', A, 'viewer');
     await addConsoleUser(t, 'admin-a@example.org', A, 'admin');
@@ -310,6 +322,29 @@ describe.each(testDatabases())('the staff console: access rules against direct r
     const page = await t.http().get(res.headers.location).set('cookie', staffA.cookie).expect(200);
     expect(page.text).toContain('chưa cấu hình tài khoản');
     await t.db.manager.update(ConversationEntity, { id: conversation.id }, { channel: 'web' });
+  });
+
+  it('should refuse a Messenger reply after 24 hours, say why, and queue nothing', async () => {
+    const conversation = await t.db.manager.findOneByOrFail(ConversationEntity, { userId: 'citizen-a' });
+    const saved = { channel: conversation.channel, lastUserMessageAt: conversation.lastUserMessageAt };
+    await t.db.manager.update(
+      ConversationEntity,
+      { id: conversation.id },
+      { channel: 'messenger', lastUserMessageAt: new Date(clock.now().getTime() - 30 * 3600_000) },
+    );
+    const queued = await t.db.manager.count(OutboxMessageEntity);
+    const res = await t
+      .http()
+      .post(`/console/handoffs/${conversation.id}/reply`)
+      .set('cookie', staffA.cookie)
+      .type('form')
+      .send({ _csrf: staffA.csrf, text: 'xin chào' })
+      .expect(303);
+    expect(res.headers.location).toContain('done=reply_not_sent&why=messenger_24h');
+    const page = await t.http().get(res.headers.location).set('cookie', staffA.cookie).expect(200);
+    expect(page.text).toContain('24 giờ');
+    expect(await t.db.manager.count(OutboxMessageEntity)).toBe(queued);
+    await t.db.manager.update(ConversationEntity, { id: conversation.id }, saved);
   });
 
   it('should list a hand-off, reply to it and give it back to the bot', async () => {
