@@ -17,7 +17,7 @@ import type { FastifyReply } from 'fastify';
 import { Clock } from '../common/clock';
 import type { TicketStatus } from '../complaints/complaint-ticket.entity';
 import { ComplaintsService, TICKET_STATUSES } from '../complaints/complaints.service';
-import { StaffDeskService } from '../conversation/staff-desk.service';
+import { StaffDeskService, type StaffReplyResult } from '../conversation/staff-desk.service';
 import { InteractionQueryService } from '../interactions/interaction-query.service';
 import { NluService } from '../nlu/nlu.service';
 import { ConsoleAuditService } from './console-audit.service';
@@ -280,9 +280,7 @@ export class ConsoleDeskController {
       ticket.code,
       `${result.sent ? 'sent' : 'not sent'}: ${message}`,
     );
-    const done = result.sent
-      ? 'reply_sent'
-      : `reply_not_sent&why=${result.window.open ? '' : result.window.reason}`;
+    const done = replyDone(result);
     await reply.status(303).header('location', `/console/complaints/${ticket.id}?done=${done}`).send();
   }
 
@@ -348,9 +346,7 @@ export class ConsoleDeskController {
       conversation.id,
       `${result.sent ? 'sent' : 'not sent'}: ${message}`,
     );
-    const done = result.sent
-      ? 'reply_sent'
-      : `reply_not_sent&why=${result.window.open ? '' : result.window.reason}`;
+    const done = replyDone(result);
     await reply
       .status(303)
       .header('location', `/console/conversations/${conversation.id}?done=${done}`)
@@ -480,4 +476,9 @@ export class ConsoleDeskController {
     await this.audit.record(ctx.user, 'training_add', record.unitId, `${intent}:${topic}`, record.userText);
     await reply.status(303).header('location', '/console/unanswered?done=trained').send();
   }
+}
+
+/** The flash of a staff reply: sent, or not sent and why (the platform rule that closed the window). */
+function replyDone(result: StaffReplyResult): string {
+  return result.sent ? 'reply_sent' : `reply_not_sent&why=${result.window.open ? '' : result.window.reason}`;
 }
