@@ -148,15 +148,13 @@ async function main(): Promise<void> {
         for (let i = 0; i < rows.length; i += perStatement) {
           const chunk = rows.slice(i, i + perStatement);
           let k = 0;
-          const values = chunk
-            .map(() => `(${columns.map(() => (db.kind === 'postgres' ? `$${++k}` : '?')).join(',')})`)
-            .join(',');
+          const values = chunk.map(() => `(${columns.map(() => db.param(++k)).join(',')})`).join(',');
           await manager.query(
             `INSERT INTO "interaction_record" (${columns.map((c) => `"${c}"`).join(',')}) VALUES ${values}`,
             chunk.flat(),
           );
         }
-        const p = (i: number) => (db.kind === 'postgres' ? `$${i}` : '?');
+        const p = (i: number) => db.param(i);
         await manager.query(
           `INSERT INTO "interaction_chain" ("unitId", "seq", "hash") VALUES (${p(1)}, ${p(2)}, ${p(3)})
              ON CONFLICT ("unitId") DO UPDATE SET "seq" = excluded."seq", "hash" = excluded."hash"`,

@@ -57,7 +57,7 @@ async function main(): Promise<number> {
       return 0;
     }
     const db = app.get(DatabaseService);
-    const p = (i: number) => (db.kind === 'postgres' ? `$${i}` : '?');
+    const p = (i: number) => db.param(i);
     const anchor = await interactions.retentionAnchor(unitId);
     const afterSeq = anchor?.throughSeq ?? 0;
     const [row] = await db.manager.query<

@@ -74,28 +74,6 @@ export class ComplaintRepository {
   }
 
   /** Received = created in [from, to); handled = reached resolved/rejected in [from, to). */
-  async counts(unitIds: string[], from: Date, to: Date): Promise<{ received: number; handled: number }> {
-    const repo = this.db.manager.getRepository(ComplaintTicketEntity);
-    const received = await repo
-      .createQueryBuilder('t')
-      .where('t.unitId IN (:...unitIds) AND t.createdAt >= :from AND t.createdAt < :to', {
-        unitIds,
-        from: from.getTime(),
-        to: to.getTime(),
-      })
-      .getCount();
-    const handled = await repo
-      .createQueryBuilder('t')
-      .where('t.unitId IN (:...unitIds) AND t.handledAt >= :from AND t.handledAt < :to', {
-        unitIds,
-        from: from.getTime(),
-        to: to.getTime(),
-      })
-      .andWhere('t.status IN (:...done)', { done: ['resolved', 'rejected'] })
-      .getCount();
-    return { received, handled };
-  }
-
   /** Tickets created in [from, to) for a report: no description, no contact. */
   async forReport(unitIds: string[], from: Date, to: Date): Promise<ReportTicket[]> {
     if (!unitIds.length) return [];

@@ -190,10 +190,6 @@ export class ComplaintsService {
     return this.repository.events(ticketId);
   }
 
-  countsForPeriod(unitIds: string[], from: Date, to: Date): Promise<{ received: number; handled: number }> {
-    return this.repository.counts(unitIds, from, to);
-  }
-
   /** Tickets received in [from, to) with whether each was handled before `to` (reports). */
   forReport(unitIds: string[], from: Date, to: Date): Promise<ReportTicket[]> {
     return this.repository.forReport(unitIds, from, to);

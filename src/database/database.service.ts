@@ -44,6 +44,11 @@ export class DatabaseService implements OnModuleInit, OnApplicationShutdown {
     return this.dataSource.transaction(work);
   }
 
+  /** The i-th (from 1) bind parameter of a raw query: $i on PostgreSQL, ? on SQLite. */
+  param(i: number): string {
+    return this.kind === 'postgres' ? `$${i}` : '?';
+  }
+
   /** Row lock for a SELECT inside a transaction (PostgreSQL); SQLite's queue already serialises writers. */
   get forUpdate(): '' | ' FOR UPDATE' {
     return this.kind === 'postgres' ? ' FOR UPDATE' : '';

@@ -14,8 +14,7 @@ export class InteractionRepository {
 
   /** Locks and returns the unit's chain head inside the caller's transaction. */
   async lockHead(manager: EntityManager, unitId: string): Promise<{ seq: number; hash: string }> {
-    const select = `SELECT "seq", "hash" FROM "interaction_chain" WHERE "unitId" = $1${this.db.forUpdate}`;
-    const sql = this.db.kind === 'sqlite' ? select.replace('$1', '?') : select;
+    const sql = `SELECT "seq", "hash" FROM "interaction_chain" WHERE "unitId" = ${this.db.param(1)}${this.db.forUpdate}`;
     let rows = await manager.query<{ seq: string | number; hash: string }[]>(sql, [unitId]);
     if (!rows.length) {
       await manager
@@ -88,45 +87,12 @@ export class InteractionRepository {
     }
   }
 
-  /** Records of a unit in [from, to) in time order, page by page (keyset on occurredAt, id). */
-  async *pagesByTime(
-    unitId: string,
-    from: Date,
-    to: Date,
-    size = 10000,
-  ): AsyncGenerator<InteractionRecordEntity[]> {
-    let after: { at: number; id: number } | null = null;
-    for (;;) {
-      const qb = this.db.manager
-        .getRepository(InteractionRecordEntity)
-        .createQueryBuilder('r')
-        .where('r.unitId = :unitId AND r.occurredAt < :to', { unitId, to: to.getTime() })
-        .orderBy('r.occurredAt', 'ASC')
-        .addOrderBy('r.id', 'ASC')
-        .limit(size);
-      if (after) {
-        qb.andWhere('(r.occurredAt > :at OR (r.occurredAt = :at AND r.id > :id))', {
-          at: after.at,
-          id: after.id,
-        });
-      } else {
-        qb.andWhere('r.occurredAt >= :from', { from: from.getTime() });
-      }
-      const page = await qb.getMany();
-      if (!page.length) return;
-      yield page;
-      const last = page[page.length - 1];
-      after = { at: last.occurredAt.getTime(), id: last.id };
-      if (page.length < size) return;
-    }
-  }
-
   /**
    * The columns a report reads, for a unit's records in [from, to), in time order: raw rows (no
    * entity hydration) in keyset pages, so a million records stream in constant memory.
    */
   async *reportRows(unitId: string, from: Date, to: Date, size = 5000): AsyncGenerator<ReportRow[]> {
-    const p = (i: number) => (this.db.kind === 'postgres' ? `$${i}` : '?');
+    const p = (i: number) => this.db.param(i);
     const columns = `"id", "unitId", "seq", "occurredAt", "channel", "conversationId", "userKey", "language", "intent", "topic",
       "confidence", "userText", "replyKeys", "contentVersion", "planItems", "outcome", "satisfaction", "latencyMs", "hash"`;
     let after: { at: number; id: number } | null = null;
@@ -152,17 +118,6 @@ export class InteractionRepository {
       after = { at: last.occurredAt, id: last.id };
       if (rows.length < size) return;
     }
-  }
-
-  /** The last record of a unit before `to` (the chain head at the end of a period). */
-  lastBefore(unitId: string, to: Date): Promise<InteractionRecordEntity | null> {
-    return this.db.manager
-      .getRepository(InteractionRecordEntity)
-      .createQueryBuilder('r')
-      .where('r.unitId = :unitId AND r.occurredAt < :to', { unitId, to: to.getTime() })
-      .orderBy('r.occurredAt', 'DESC')
-      .addOrderBy('r.id', 'DESC')
-      .getOne();
   }
 
   async unitIds(): Promise<string[]> {

@@ -110,18 +110,9 @@ export class InteractionsService {
     return this.repository.unitIds();
   }
 
-  /** A unit's records in [from, to), in time order, page by page. */
-  scan(unitId: string, from: Date, to: Date, pageSize?: number): AsyncGenerator<InteractionRecordEntity[]> {
-    return this.repository.pagesByTime(unitId, from, to, pageSize);
-  }
-
   /** A unit's records in [from, to) as report rows (raw, no reply text), page by page. */
   reportRows(unitId: string, from: Date, to: Date, pageSize?: number): AsyncGenerator<ReportRow[]> {
     return this.repository.reportRows(unitId, from, to, pageSize);
-  }
-
-  lastBefore(unitId: string, to: Date): Promise<InteractionRecordEntity | null> {
-    return this.repository.lastBefore(unitId, to);
   }
 
   head(unitId: string): Promise<{ seq: number; hash: string } | null> {

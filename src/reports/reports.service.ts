@@ -101,6 +101,12 @@ export class ReportsService {
     ]);
     const total = new FigureAccumulator();
     const sample = new Reservoir<ReportRow>(SAMPLE_SIZE, `${request.unitId}|${period.label}`);
+    // One query for the period's tickets; the roll-up's per-unit figures are counted from it.
+    const tickets = await this.complaints.forReport(
+      units.map((u) => u.id),
+      period.from,
+      period.to,
+    );
     const contentVersions = new Set<string>();
     const perUnit: ReportData['perUnit'] = [];
     const chain: ChainPoint[] = [];
@@ -131,18 +137,17 @@ export class ReportsService {
         });
         if (scope === 'all') {
           const { byPlanItem: _p, byChannelLanguage: _c, byDay: _d, ...figures } = own.result();
-          perUnit.push({ unit, figures, complaints: await this.complaintFigures([unit.id], period) });
+          perUnit.push({
+            unit,
+            figures,
+            complaints: complaintFigures(tickets.filter((k) => k.unitId === unit.id)),
+          });
         }
       }
     } finally {
       await csv.close();
     }
 
-    const tickets = await this.complaints.forReport(
-      units.map((u) => u.id),
-      period.from,
-      period.to,
-    );
     const data: ReportData = {
       scope,
       units,
@@ -174,10 +179,6 @@ export class ReportsService {
       manifestSha256: createHash('sha256').update(text).digest('hex'),
       data,
     };
-  }
-
-  private async complaintFigures(unitIds: string[], period: ReportPeriod): Promise<ComplaintFigures> {
-    return complaintFigures(await this.complaints.forReport(unitIds, period.from, period.to));
   }
 }
 
