@@ -369,3 +369,37 @@ describe.each(testDatabases())('Messenger channel (%s)', (database) => {
     });
   });
 });
+
+describe('Messenger verification with a mixed-case token', () => {
+  let t: TestApp;
+  const handshake = fixture<{ query: Record<string, string>; expected_response: { body: string } }>(
+    'messenger/verify-request-mixed-case.json',
+  );
+
+  beforeAll(async () => {
+    t = await startTestApp({
+      env: {
+        MESSENGER_APP_SECRET: SECRET,
+        MESSENGER_VERIFY_TOKEN: handshake.query['hub.verify_token'],
+        MESSENGER_PAGE_ID: PAGE,
+        MESSENGER_PAGE_ACCESS_TOKEN: 'PAGE_ACCESS_TOKEN_PLACEHOLDER',
+        MESSENGER_APP_ID: '1111111111111111',
+      },
+    });
+  });
+  afterAll(async () => {
+    await t?.close();
+  });
+
+  it('should accept the token exactly as configured and refuse it in another case', async () => {
+    const ok = await t.http().get('/webhooks/messenger').query(handshake.query).expect(200);
+    expect(ok.text).toBe(handshake.expected_response.body);
+    const token = handshake.query['hub.verify_token'];
+    for (const other of [token.toLowerCase(), token.toUpperCase(), `${token} `, token.slice(0, -1)])
+      await t
+        .http()
+        .get('/webhooks/messenger')
+        .query({ ...handshake.query, 'hub.verify_token': other })
+        .expect(403);
+  });
+});

@@ -1,7 +1,13 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fromRoot } from '../common/project-root';
-import { messengerSha1Valid, messengerSignatureValid, zaloSignatureValid } from './signature';
+import {
+  messengerSha1Valid,
+  messengerSignatureValid,
+  sameDigest,
+  sameSecret,
+  zaloSignatureValid,
+} from './signature';
 
 const fixture = <T>(path: string): T =>
   JSON.parse(readFileSync(join(fromRoot('test/fixtures/channels'), path), 'utf8')) as T;
@@ -85,5 +91,25 @@ describe('#zaloSignatureValid', () => {
         'FAKE_OA_SECRET_KEY',
       ),
     ).toBe(false);
+  });
+});
+
+describe('#sameSecret', () => {
+  it.each([
+    ['Xy7Qk2LmPz', 'Xy7Qk2LmPz', true],
+    ['Xy7Qk2LmPz+9wQ/3aB1cR0Tq', 'Xy7Qk2LmPz+9wQ/3aB1cR0Tq', true],
+    ['Xy7Qk2LmPz', 'xy7qk2lmpz', false],
+    ['Xy7Qk2LmPz', 'Xy7Qk2LmP', false],
+    ['Xy7Qk2LmPz', '', false],
+    ['', '', false],
+  ])('%s vs %s → %s', (expected, given, same) => {
+    expect(sameSecret(expected, given)).toBe(same);
+  });
+});
+
+describe('#sameDigest', () => {
+  it('should take an upper-case hex digest and refuse one of another length', () => {
+    expect(sameDigest('448df8785dd3', '448DF8785DD3')).toBe(true);
+    expect(sameDigest('448df8785dd3', '448df8785dd')).toBe(false);
   });
 });

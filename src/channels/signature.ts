@@ -1,6 +1,16 @@
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 
-/** Constant-time comparison of two hex digests (different lengths never match). */
+/**
+ * Constant-time comparison of two secrets as given (case counts): both are hashed first, so neither
+ * their content nor their length shows in the timing. For verify tokens; digests use sameDigest.
+ */
+export function sameSecret(expected: string, given: string): boolean {
+  const a = createHash('sha256').update(expected, 'utf8').digest();
+  const b = createHash('sha256').update(given, 'utf8').digest();
+  return timingSafeEqual(a, b) && expected.length > 0;
+}
+
+/** Constant-time comparison of two hex digests; the given one may be upper-case hex (different lengths never match). */
 export function sameDigest(expected: string, given: string): boolean {
   const a = Buffer.from(expected, 'utf8');
   const b = Buffer.from(given.toLowerCase(), 'utf8');

@@ -15,7 +15,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { InboxClosedError, InboxService, type UnroutedEvent } from '../../inbox/inbox.service';
 import type { InboundEvent } from '../../messaging/inbound-event';
 import { ChannelAccounts } from '../channel-accounts';
-import { messengerSha1Valid, messengerSignatureValid, sameDigest } from '../signature';
+import { messengerSha1Valid, messengerSignatureValid, sameSecret } from '../signature';
 import { parseMessengerPayload } from './messenger-event.parser';
 
 /** Facebook Messenger webhook: verification handshake and signed event deliveries. */
@@ -39,7 +39,7 @@ export class MessengerController {
     const ok =
       mode === 'subscribe' &&
       !!token &&
-      this.accounts.messenger.some((a) => sameDigest(a.verifyToken, token));
+      this.accounts.messenger.some((a) => sameSecret(a.verifyToken, token));
     if (!ok || challenge === undefined) {
       void reply
         .status(403)
