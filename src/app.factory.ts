@@ -3,6 +3,7 @@ import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fa
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import type { LoggerService, Type } from '@nestjs/common';
 import { newCorrelationId, runWithCorrelationId } from './common/correlation';
+import { parseTrustProxy, type TrustProxy } from './common/trust-proxy';
 import { HttpErrorFilter } from './common/http-exception.filter';
 import { createValidationPipe } from './common/validation.pipe';
 
@@ -26,8 +27,17 @@ export async function createApp(
   return configureApp(app);
 }
 
-export function createAdapter(): FastifyAdapter {
-  return new FastifyAdapter({ bodyLimit: BODY_LIMIT, trustProxy: true });
+/**
+ * trustProxy follows TRUST_PROXY (validated at start; off by default): trusting every
+ * X-Forwarded-For would let a client pick its own address for the login lock-out and the audit.
+ */
+export function createAdapter(trustProxy: TrustProxy = trustProxyFromEnv()): FastifyAdapter {
+  return new FastifyAdapter({ bodyLimit: BODY_LIMIT, trustProxy });
+}
+
+function trustProxyFromEnv(): TrustProxy {
+  const parsed = parseTrustProxy(process.env.TRUST_PROXY);
+  return Array.isArray(parsed) || typeof parsed !== 'object' ? parsed : false;
 }
 
 /** Everything after creation; also applied to apps built from a testing module (overridden providers). */

@@ -1,3 +1,4 @@
+import { parseTrustProxy } from '../common/trust-proxy';
 import { ConfigurationError } from '../common/errors';
 import { validateEnv } from './env.schema';
 
@@ -32,6 +33,11 @@ describe('#validateEnv', () => {
     [{ USER_KEY_SECRET: 'short' }, /USER_KEY_SECRET must be at least 32 characters/],
     [{ HANDOFF_HOURS: '0' }, /HANDOFF_HOURS/],
     [{ NODE_ENV: 'staging' }, /NODE_ENV must be/],
+    [{ SESSION_SECRET: 'short' }, /SESSION_SECRET must be at least 32 characters/],
+    [{ TRUST_PROXY: 'true' }, /TRUST_PROXY must be off, a number of proxy hops/],
+    [{ TRUST_PROXY: '0' }, /TRUST_PROXY must be/],
+    [{ TRUST_PROXY: '10.0.0.0/33' }, /TRUST_PROXY must be/],
+    [{ TRUST_PROXY: 'proxy.local' }, /TRUST_PROXY must be/],
   ])('should stop on %j with one line naming the variable', (raw, message) => {
     let error: unknown;
     try {
@@ -42,5 +48,25 @@ describe('#validateEnv', () => {
     expect(error).toBeInstanceOf(ConfigurationError);
     expect((error as Error).message).toMatch(message);
     expect((error as Error).message).not.toContain('\n');
+  });
+});
+
+describe('#parseTrustProxy', () => {
+  it.each([
+    [undefined, false],
+    ['', false],
+    ['off', false],
+    ['false', false],
+    ['1', 1],
+    ['2', 2],
+    ['127.0.0.1', ['127.0.0.1']],
+    ['10.0.0.0/8, ::1', ['10.0.0.0/8', '::1']],
+    ['fd00::/8', ['fd00::/8']],
+  ])('%j → %j', (raw, expected) => {
+    expect(parseTrustProxy(raw)).toEqual(expected);
+  });
+
+  it.each(['true', '0', '11', 'x', '1.2.3.4/40', '1.2.3.4,,5.6.7.8'])('should refuse %j', (raw) => {
+    expect(parseTrustProxy(raw)).toHaveProperty('error');
   });
 });

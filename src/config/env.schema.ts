@@ -12,6 +12,7 @@ import {
   type ValidationError,
 } from 'class-validator';
 import { ConfigurationError } from '../common/errors';
+import { parseTrustProxy } from '../common/trust-proxy';
 
 const toInt = ({ value }: { value: unknown }) =>
   typeof value === 'string' && /^-?\d+$/.test(value.trim()) ? Number(value.trim()) : value;
@@ -126,6 +127,16 @@ export class EnvironmentVariables {
   @IsIn(['auto', 'true', 'false'], { message: 'CONSOLE_COOKIE_SECURE must be auto, true or false' })
   CONSOLE_COOKIE_SECURE: 'auto' | 'true' | 'false' = 'auto';
 
+  /** Signs console sessions and CSRF tokens; generated in development, required in production. */
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @MinLength(32, { message: 'SESSION_SECRET must be at least 32 characters (e.g. openssl rand -hex 32)' })
+  SESSION_SECRET?: string;
+
+  /** Whose X-Forwarded-For / -Proto to believe: nobody (off), N hops, or the proxies' addresses. */
+  @IsString()
+  TRUST_PROXY = 'off';
+
   @Transform(toInt)
   @IsInt({ message: 'SHUTDOWN_GRACE_MS must be an integer between 0 and 600000' })
   @Min(0, { message: 'SHUTDOWN_GRACE_MS must be an integer between 0 and 600000' })
@@ -155,5 +166,10 @@ export function validateEnv(raw: Record<string, unknown>): EnvironmentVariables 
   const env = plainToInstance(EnvironmentVariables, picked, { exposeDefaultValues: true });
   const errors = validateSync(env, { skipMissingProperties: false, forbidUnknownValues: false });
   if (errors.length) throw new ConfigurationError(`Configuration error: ${firstMessage(errors)}`);
+  const trust = parseTrustProxy(env.TRUST_PROXY);
+  if (!Array.isArray(trust) && typeof trust === 'object')
+    throw new ConfigurationError(
+      `Configuration error: ${trust.error} (got ${JSON.stringify(env.TRUST_PROXY)})`,
+    );
   return env;
 }

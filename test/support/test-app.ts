@@ -37,6 +37,7 @@ const ENV_KEYS = [
   'NODE_ENV',
   'LOG_LEVEL',
   'NLU_CACHE_DIR',
+  'TRUST_PROXY',
 ];
 
 /**
