@@ -1,4 +1,9 @@
-import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import {
+  Injectable,
+  Logger,
+  type BeforeApplicationShutdown,
+  type OnApplicationBootstrap,
+} from '@nestjs/common';
 import { Clock } from '../../common/clock';
 import { errorMessage } from '../../common/errors';
 import { SecretBox } from '../../common/secret-box';
@@ -17,7 +22,7 @@ const CHECK_EVERY_MS = 5 * 60_000;
  * plus a row lock on PostgreSQL for several instances); the new pair is committed before it is used.
  */
 @Injectable()
-export class ZaloTokenService implements OnApplicationBootstrap, OnApplicationShutdown {
+export class ZaloTokenService implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger(ZaloTokenService.name);
   private readonly box: SecretBox;
   private readonly inflight = new Map<string, Promise<string>>();
@@ -28,7 +33,7 @@ export class ZaloTokenService implements OnApplicationBootstrap, OnApplicationSh
     private readonly accounts: ChannelAccounts,
     private readonly client: ZaloClient,
     private readonly clock: Clock,
-    config: AppConfig,
+    private readonly config: AppConfig,
   ) {
     this.box = new SecretBox(config.serverSecret('USER_KEY_SECRET'), 'zalo-token-v1');
   }
@@ -54,8 +59,24 @@ export class ZaloTokenService implements OnApplicationBootstrap, OnApplicationSh
     }
   }
 
-  onApplicationShutdown(): void {
+  /**
+   * Before the database closes: a refresh in flight has spent the single-use refresh token, and only
+   * its commit keeps the new pair — losing it means staff must re-authorise the OA by hand.
+   */
+  async beforeApplicationShutdown(): Promise<void> {
     if (this.timer) clearInterval(this.timer);
+    const deadline = Date.now() + this.config.env.SHUTDOWN_GRACE_MS;
+    while (this.inflight.size && Date.now() < deadline) {
+      await Promise.race([
+        Promise.allSettled([...this.inflight.values()]),
+        new Promise((resolve) => setTimeout(resolve, Math.max(0, deadline - Date.now())).unref()),
+      ]);
+    }
+    if (this.inflight.size)
+      this.logger.error({
+        msg: 'shut down with a Zalo token refresh unfinished; check the OA token at the next start',
+        oaIds: [...this.inflight.keys()],
+      });
   }
 
   /** The access token to use now (refreshed first when it is about to expire). */
@@ -77,12 +98,24 @@ export class ZaloTokenService implements OnApplicationBootstrap, OnApplicationSh
     return task;
   }
 
-  /** Refreshes every OA whose token expires within the margin (the timer; also callable from tests). */
+  /**
+   * Refreshes every OA whose token expires within the margin (the timer; also callable from tests).
+   * Never rejects: it runs from a timer, where a rejection would end the process.
+   */
   async refreshDue(): Promise<void> {
     for (const account of this.accounts.zalo) {
-      const row = await this.repository.find(account.oaId).catch(() => null);
-      if (!row || row.expiresAt.getTime() - this.clock.now().getTime() > REFRESH_AHEAD_MS) continue;
-      await this.refresh(account, this.box.decrypt(row.accessToken)).catch(() => undefined);
+      try {
+        const row = await this.repository.find(account.oaId);
+        if (!row || row.expiresAt.getTime() - this.clock.now().getTime() > REFRESH_AHEAD_MS) continue;
+        await this.refresh(account, this.box.decrypt(row.accessToken));
+      } catch (error) {
+        // A rotated USER_KEY_SECRET or a damaged row: said once per check, the next OA still served.
+        this.logger.error({
+          msg: 'scheduled Zalo token refresh failed',
+          oaId: account.oaId,
+          error: errorMessage(error),
+        });
+      }
     }
   }
 
