@@ -1,3 +1,4 @@
+import helmet from '@fastify/helmet';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
@@ -8,6 +9,27 @@ import { HttpErrorFilter } from './common/http-exception.filter';
 import { createValidationPipe } from './common/validation.pipe';
 
 export const BODY_LIMIT = 1024 * 1024;
+
+/** The console serves only its own scripts, styles and images, and is never framed. */
+const CONSOLE_HEADERS = {
+  contentSecurityPolicy: {
+    useDefaults: false,
+    directives: {
+      defaultSrc: ["'self'"],
+      scriptSrc: ["'self'"],
+      styleSrc: ["'self'"],
+      imgSrc: ["'self'", 'data:'],
+      fontSrc: ["'self'"],
+      connectSrc: ["'self'"],
+      objectSrc: ["'none'"],
+      baseUri: ["'self'"],
+      formAction: ["'self'"],
+      frameAncestors: ["'none'"],
+    },
+  },
+  frameguard: { action: 'deny' as const },
+  referrerPolicy: { policy: 'same-origin' as const },
+};
 
 /**
  * The HTTP application as production runs it: Fastify, raw bodies kept for webhook signatures,
@@ -48,6 +70,15 @@ export function configureApp(app: NestFastifyApplication): NestFastifyApplicatio
     const id = typeof header === 'string' && /^[\w-]{8,64}$/.test(header) ? header : newCorrelationId();
     void reply.header('x-correlation-id', id);
     runWithCorrelationId(id, done);
+  });
+  // Registered without global headers: the console gets the strict set below; the web chat page may
+  // be framed by a unit's own website, and Swagger UI needs its inline scripts.
+  void fastify.register(helmet, { global: false });
+  fastify.addHook('onRequest', (request, reply, done) => {
+    // helmet sets the headers synchronously (an Express-style middleware under the decorator).
+    if (request.url === '/console' || request.url.startsWith('/console/')) void reply.helmet(CONSOLE_HEADERS);
+    else void reply.header('x-content-type-options', 'nosniff');
+    done();
   });
   app.useGlobalFilters(new HttpErrorFilter());
   app.useGlobalPipes(createValidationPipe());
