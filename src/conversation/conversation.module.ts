@@ -11,7 +11,6 @@ import { UnitsModule } from '../units/units.module';
 import { ConversationEntity } from './conversation.entity';
 import { ConversationEngine } from './conversation.engine';
 import { ConversationRepository } from './conversation.repository';
-import { ConversationService } from './conversation.service';
 import { StaffDeskRepository } from './staff-desk.repository';
 import { StaffDeskService } from './staff-desk.service';
 import { StaffRequestEntity } from './staff-request.entity';
@@ -29,13 +28,7 @@ import { StaffRequestEntity } from './staff-request.entity';
     OutboxModule,
     InboxModule,
   ],
-  providers: [
-    ConversationRepository,
-    ConversationEngine,
-    ConversationService,
-    StaffDeskRepository,
-    StaffDeskService,
-  ],
-  exports: [ConversationService, StaffDeskService],
+  providers: [ConversationRepository, ConversationEngine, StaffDeskRepository, StaffDeskService],
+  exports: [StaffDeskService],
 })
 export class ConversationModule {}
