@@ -9,6 +9,8 @@ import { Clock, FixedClock } from '../src/common/clock';
 import { ConversationEntity } from '../src/conversation/conversation.entity';
 import { InboxEventEntity } from '../src/inbox/inbox-event.entity';
 import { InboxWorker } from '../src/inbox/inbox.worker';
+import { chainHash, GENESIS_HASH, type ChainedContent } from '../src/interactions/hash-chain';
+import { InteractionChainEntity } from '../src/interactions/interaction-chain.entity';
 import { InteractionRecordEntity } from '../src/interactions/interaction-record.entity';
 import { InteractionQueryService, localDayNumber } from '../src/interactions/interaction-query.service';
 import { InteractionsService } from '../src/interactions/interactions.service';
@@ -23,6 +25,7 @@ class AppWithReports {}
 const PLAYGROUND = 'so-y-te-khanh-hoa';
 const PUBLIC = 'bvdkkv-ninh-hoa';
 const OFF = 'cd-y-te-khanh-hoa';
+const LEGACY = 'ttyt-vinh-thanh';
 const at = (local: string) => new Date(`${local}+07:00`);
 
 describe.each(testDatabases())('web chat modes per unit (%s)', (database) => {
@@ -32,11 +35,9 @@ describe.each(testDatabases())('web chat modes per unit (%s)', (database) => {
   const chat = (body: Record<string, string>) => t.http().post('/api/chat').send(body);
   const records = (unitId: string) =>
     t.db.manager.find(InteractionRecordEntity, { where: { unitId }, order: { seq: 'ASC' } });
-  const report = async (unitId: string) => {
+  const report = async (unitId: string, period = '2026-Q1') => {
     const outDir = mkdtempSync(join(tmpdir(), 'outreach-modes-'));
-    const result = await t.app
-      .get(ReportsService)
-      .generate({ unitId, period: '2026-Q1', language: 'vi', outDir });
+    const result = await t.app.get(ReportsService).generate({ unitId, period, language: 'vi', outDir });
     const manifest = JSON.parse(readFileSync(result.manifestPath, 'utf8')) as Manifest;
     const csvLines = readFileSync(join(outDir, 'interactions.csv'), 'utf8').trim().split('\n');
     return { ...result, manifest, csvLines, outDir };
@@ -126,6 +127,43 @@ describe.each(testDatabases())('web chat modes per unit (%s)', (database) => {
     workbook.getWorksheet('Theo kênh và ngôn ngữ')!.eachRow((row) => channels.push(row.getCell(1).value));
     expect(channels).toContain('Web chat (trang web của đơn vị)');
     expect(await dashboard(PUBLIC, 'channel')).toEqual([{ key: 'web', count: 3 }]);
+  });
+
+  it('should still verify and count a record written before the audience field existed', async () => {
+    // As the migration leaves it: no audience in the hashed content, NULL in the column.
+    const content: ChainedContent = {
+      unitId: LEGACY,
+      seq: 1,
+      occurredAt: at('2025-11-20T10:00:00').getTime(),
+      channel: 'zalo',
+      conversationId: '00000000-0000-4000-8000-000000000001',
+      userKey: 'a'.repeat(64),
+      language: 'vi',
+      intent: 'vneid',
+      topic: 'forgot_password',
+      confidence: 0.9,
+      userText: null,
+      replyText: 'Dạ, ...',
+      replyKeys: ['vneid:forgot_password.text'],
+      contentVersion: '0123456789abcdef',
+      planItems: ',vneid,',
+      outcome: 'answered',
+      satisfaction: null,
+      latencyMs: 10,
+      inboxEventId: null,
+      prevHash: GENESIS_HASH,
+    };
+    const hash = chainHash(GENESIS_HASH, content);
+    await t.db.manager.insert(InteractionRecordEntity, {
+      ...content,
+      occurredAt: new Date(content.occurredAt),
+      audience: null,
+      hash,
+    });
+    await t.db.manager.insert(InteractionChainEntity, { unitId: LEGACY, seq: 1, hash });
+    expect(await t.app.get(InteractionsService).verify(LEGACY)).toMatchObject({ checked: 1, broken: null });
+    const { data } = await report(LEGACY, '2025-Q4');
+    expect(data.figures.interactions).toBe(1);
   });
 
   it("should leave playground turns out of the Department's roll-up", async () => {
