@@ -14,6 +14,7 @@ import { ReportsService, type Manifest } from '../src/reports/reports.service';
 import { AppModule } from '../src/app.module';
 import { Module } from '@nestjs/common';
 import { startTestApp, testDatabases, type TestApp } from './support/test-app';
+import { unitsFileWith } from './support/units-file';
 
 @Module({ imports: [AppModule, ReportsModule] })
 class AppWithReports {}
@@ -44,7 +45,13 @@ describe.each(testDatabases())('period reports (%s)', (database) => {
     ).body as { replies: { text: string }[]; intent: string; language: string };
 
   beforeAll(async () => {
-    t = await startTestApp({ database, module: AppWithReports, overrides: [[Clock, clock]] });
+    // The web chat stands in for the citizens' channels here, so it must count.
+    t = await startTestApp({
+      database,
+      module: AppWithReports,
+      env: { UNITS_FILE: unitsFileWith('public') },
+      overrides: [[Clock, clock]],
+    });
     reports = t.app.get(ReportsService);
     // A Vietnamese citizen: consent, a VNeID question, a thumbs up.
     await chat('r-vi', { payload: 'CONSENT_YES' });

@@ -171,7 +171,13 @@ describe.each(testDatabases())('web chat API (%s)', (database) => {
         expect(r.seq).toBe(i + 1);
         expect(r.prevHash).toBe(prev);
         const { id: _id, hash, occurredAt, ...rest } = r;
-        expect(chainHash(prev, { ...rest, occurredAt: occurredAt.getTime() })).toBe(hash);
+        expect(
+          chainHash(prev, {
+            ...rest,
+            occurredAt: occurredAt.getTime(),
+            audience: rest.audience ?? undefined,
+          }),
+        ).toBe(hash);
         prev = hash;
       });
     });
@@ -195,7 +201,11 @@ describe.each(testDatabases())('web chat API (%s)', (database) => {
       const health = await t.http().get('/health').expect(200);
       expect(health.body.status).toBe('ok');
       const units = await t.http().get('/api/units').expect(200);
-      expect(units.body[0]).toEqual({ id: 'so-y-te-khanh-hoa', name: 'Sở Y tế tỉnh Khánh Hòa' });
+      expect(units.body[0]).toEqual({
+        id: 'so-y-te-khanh-hoa',
+        name: 'Sở Y tế tỉnh Khánh Hòa',
+        webChat: 'playground',
+      });
     });
 
     it('should describe the JSON API in OpenAPI', async () => {

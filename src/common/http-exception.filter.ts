@@ -45,6 +45,8 @@ export class HttpErrorFilter implements ExceptionFilter {
         const r = response as Record<string, unknown>;
         body = { message: Array.isArray(r.message) ? r.message[0] : (r.message ?? exception.message) };
         if (r.field) body.field = r.field;
+        // A neutral, machine-readable reason (rate_limited, web_chat_off) beside the human message.
+        if (typeof r.code === 'string') body.code = r.code;
       }
     } else if (isFastifyError(exception)) {
       status = exception.statusCode!;

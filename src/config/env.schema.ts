@@ -142,6 +142,34 @@ export class EnvironmentVariables {
   @Min(0, { message: 'SHUTDOWN_GRACE_MS must be an integer between 0 and 600000' })
   @Max(600000, { message: 'SHUTDOWN_GRACE_MS must be an integer between 0 and 600000' })
   SHUTDOWN_GRACE_MS = 10000;
+
+  /** Web chat rate limit: POST /api/chat per session, per minute. */
+  @Transform(toInt)
+  @IsInt({ message: 'WEB_CHAT_RATE_PER_MINUTE must be an integer between 1 and 100000' })
+  @Min(1, { message: 'WEB_CHAT_RATE_PER_MINUTE must be an integer between 1 and 100000' })
+  @Max(100000, { message: 'WEB_CHAT_RATE_PER_MINUTE must be an integer between 1 and 100000' })
+  WEB_CHAT_RATE_PER_MINUTE = 30;
+
+  /** Web chat rate limit: POST /api/chat per client IP, per minute. */
+  @Transform(toInt)
+  @IsInt({ message: 'WEB_CHAT_IP_RATE_PER_MINUTE must be an integer between 1 and 100000' })
+  @Min(1, { message: 'WEB_CHAT_IP_RATE_PER_MINUTE must be an integer between 1 and 100000' })
+  @Max(100000, { message: 'WEB_CHAT_IP_RATE_PER_MINUTE must be an integer between 1 and 100000' })
+  WEB_CHAT_IP_RATE_PER_MINUTE = 120;
+
+  /** Web chat rate limit: GET /api/chat/messages per session, per minute. */
+  @Transform(toInt)
+  @IsInt({ message: 'WEB_CHAT_POLL_RATE_PER_MINUTE must be an integer between 1 and 100000' })
+  @Min(1, { message: 'WEB_CHAT_POLL_RATE_PER_MINUTE must be an integer between 1 and 100000' })
+  @Max(100000, { message: 'WEB_CHAT_POLL_RATE_PER_MINUTE must be an integer between 1 and 100000' })
+  WEB_CHAT_POLL_RATE_PER_MINUTE = 60;
+
+  /** Web chat rate limit: GET /api/chat/messages per client IP, per minute. */
+  @Transform(toInt)
+  @IsInt({ message: 'WEB_CHAT_POLL_IP_RATE_PER_MINUTE must be an integer between 1 and 100000' })
+  @Min(1, { message: 'WEB_CHAT_POLL_IP_RATE_PER_MINUTE must be an integer between 1 and 100000' })
+  @Max(100000, { message: 'WEB_CHAT_POLL_IP_RATE_PER_MINUTE must be an integer between 1 and 100000' })
+  WEB_CHAT_POLL_IP_RATE_PER_MINUTE = 600;
 }
 
 function firstMessage(errors: ValidationError[]): string {

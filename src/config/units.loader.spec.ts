@@ -49,8 +49,22 @@ describe('#parseUnitsFile', () => {
     ]);
   });
 
+  it('should make the web chat a playground unless the unit says otherwise', () => {
+    expect(parseUnitsFile(minimal(), 'x.yaml').units[0].webChat).toBe('playground');
+    const shipped = parseUnitsFile(readFileSync(fromRoot('units.yaml'), 'utf8'), 'units.yaml');
+    expect(shipped.units.every((u) => u.webChat === 'playground')).toBe(true);
+    for (const mode of ['off', 'public'] as const) {
+      const text = minimal().replace('kind: hospital', `kind: hospital\n    webChat: ${mode}`);
+      expect(parseUnitsFile(text, 'x.yaml').units[0].webChat).toBe(mode);
+    }
+  });
+
   it.each([
     ['not YAML: [', /not valid YAML/],
+    [
+      minimal().replace('kind: hospital', 'kind: hospital\n    webChat: on'),
+      /units\[0\]\.webChat: webChat must be one of off, playground, public/,
+    ],
     ['units: []', /units must list at least one unit/],
     [minimal().replace('id: unit-a', 'id: Unit A'), /units\[0\]\.id: id must be lower-case/],
     [

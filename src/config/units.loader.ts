@@ -6,7 +6,7 @@ import { parse } from 'yaml';
 import { ConfigurationError, errorMessage } from '../common/errors';
 import { fromRoot } from '../common/project-root';
 import type { PlanItem } from '../messaging/plan-item';
-import type { Localized, Slot, Unit, UnitsCatalog, WeeklySlots } from '../units/unit';
+import type { Localized, Slot, Unit, UnitsCatalog, WebChatMode, WeeklySlots } from '../units/unit';
 import { TO_FILL, UnitsFile, type LocalizedText, type UnitEntry, type WeeklySchedule } from './units.schema';
 
 function pathOf(errors: ValidationError[], prefix = ''): { path: string; message: string } | undefined {
@@ -113,6 +113,8 @@ function toUnit(entry: UnitEntry): Unit {
     },
     zalo: entry.zalo,
     oversight: entry.oversight ?? false,
+    // Playground unless the operator says otherwise: a page anyone can reach must not inflate evidence.
+    webChat: (entry.webChat as WebChatMode | undefined) ?? 'playground',
     missing: [...new Set(missing)],
   };
 }

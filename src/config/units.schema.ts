@@ -11,6 +11,7 @@ import {
   ValidateNested,
 } from 'class-validator';
 import { PLAN_ITEMS } from '../messaging/plan-item';
+import { WEB_CHAT_MODES } from '../units/unit';
 
 /**
  * The units file: one entry per đơn vị. A value the unit has not given yet is written TO_FILL;
@@ -174,6 +175,11 @@ export class UnitEntry {
 
   /** Department of Health accounts can be given every unit in the console. */
   @IsOptional() @IsBoolean() oversight?: boolean;
+
+  /** The built-in web chat: off, playground (answers, never counted in reports) or public (counted). */
+  @IsOptional()
+  @IsIn(WEB_CHAT_MODES, { message: `webChat must be one of ${WEB_CHAT_MODES.join(', ')}` })
+  webChat?: string;
 }
 
 export class UnitsFile {

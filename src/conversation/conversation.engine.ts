@@ -25,7 +25,7 @@ import type { TurnResult } from '../messaging/turn-result';
 import { NluService } from '../nlu/nlu.service';
 import { OutboxService } from '../outbox/outbox.service';
 import { localMidnight } from '../units/office-hours';
-import type { Unit } from '../units/unit';
+import { audienceOf, type Unit } from '../units/unit';
 import { UnitsService } from '../units/units.service';
 import { ConversationEntity } from './conversation.entity';
 import { ConcurrentTurnError, ConversationRepository } from './conversation.repository';
@@ -206,6 +206,7 @@ export class ConversationEngine implements InboxHandler, OnModuleInit {
         satisfaction: effects.satisfaction,
         latencyMs,
         inboxEventId,
+        audience: audienceOf(unit, event.channel),
       });
       await this.outbox.enqueue(
         manager,

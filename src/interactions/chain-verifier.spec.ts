@@ -1,8 +1,10 @@
 import { verifyChain } from './chain-verifier';
 import { chainHash, GENESIS_HASH, type ChainedContent } from './hash-chain';
 import type { InteractionRecordEntity } from './interaction-record.entity';
+import type { Audience } from '../messaging/audience';
 
-function chain(n: number): InteractionRecordEntity[] {
+/** `audiences[i]` for record i + 1; undefined = a record written before the audience field existed. */
+function chain(n: number, audiences: (Audience | undefined)[] = []): InteractionRecordEntity[] {
   const records: InteractionRecordEntity[] = [];
   let prev = GENESIS_HASH;
   for (let seq = 1; seq <= n; seq++) {
@@ -26,10 +28,17 @@ function chain(n: number): InteractionRecordEntity[] {
       satisfaction: null,
       latencyMs: 12,
       inboxEventId: seq,
+      audience: audiences[seq - 1],
       prevHash: prev,
     };
     const hash = chainHash(prev, content);
-    records.push({ ...content, id: seq, occurredAt: new Date(content.occurredAt), hash });
+    records.push({
+      ...content,
+      id: seq,
+      occurredAt: new Date(content.occurredAt),
+      audience: content.audience ?? null,
+      hash,
+    });
     prev = hash;
   }
   return records;
@@ -52,6 +61,25 @@ describe(verifyChain.name, () => {
     expect(report).toMatchObject({ checked: 5, headSeq: 5, headHash: records[4].hash, broken: null });
   });
 
+  it('should accept older records without an audience beside newer ones with it', async () => {
+    const records = chain(4, [undefined, undefined, 'playground', 'public']);
+    expect(records.map((r) => r.audience)).toEqual([null, null, 'playground', 'public']);
+    const report = await verifyChain('u1', pages(records), undefined, head(records));
+    expect(report).toMatchObject({ checked: 4, broken: null });
+  });
+
+  it.each([
+    ['a playground turn made public', 'playground', 'public'],
+    ['a playground turn stripped of its mark', 'playground', null],
+    ['a public turn made playground', 'public', 'playground'],
+  ] as const)('should name %s as edited', async (_name, from, to) => {
+    const records = chain(3, [undefined, from, undefined]);
+    const original = head(records);
+    records[1] = { ...records[1], audience: to };
+    const report = await verifyChain('u1', pages(records), undefined, original);
+    expect(report.broken).toMatchObject({ seq: 2, reason: expect.stringMatching(/edited/) });
+  });
+
   it('should name an edited record', async () => {
     const records = chain(5);
     const original = head(records);
@@ -65,7 +93,12 @@ describe(verifyChain.name, () => {
     const records = chain(5);
     const original = head(records);
     const { id: _id, hash: _hash, ...content } = records[2];
-    const forged = { ...content, occurredAt: content.occurredAt.getTime(), userText: 'khác' };
+    const forged = {
+      ...content,
+      occurredAt: content.occurredAt.getTime(),
+      audience: content.audience ?? undefined,
+      userText: 'khác',
+    };
     records[2] = { ...records[2], userText: 'khác', hash: chainHash(records[2].prevHash, forged) };
     const report = await verifyChain('u1', pages(records), undefined, original);
     expect(report.broken).toMatchObject({ seq: 4, reason: expect.stringMatching(/previous-hash/) });

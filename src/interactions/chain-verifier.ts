@@ -37,6 +37,8 @@ export function contentOf(r: InteractionRecordEntity): ChainedContent {
     satisfaction: r.satisfaction,
     latencyMs: r.latencyMs,
     inboxEventId: r.inboxEventId,
+    // NULL (an older record) must stay absent from the content, not become "audience":null.
+    audience: r.audience ?? undefined,
     prevHash: r.prevHash,
   };
 }

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import type { Audience } from '../messaging/audience';
 
 export const GENESIS_HASH = '0'.repeat(64);
 
@@ -23,6 +24,11 @@ export interface ChainedContent {
   satisfaction: string | null;
   latencyMs: number;
   inboxEventId: number | null;
+  /**
+   * Chained, so a playground turn cannot be turned into counted evidence (or back) afterwards. Absent
+   * on records written before the field existed: those are public, and their hash covers no key.
+   */
+  audience?: Audience;
   prevHash: string;
 }
 

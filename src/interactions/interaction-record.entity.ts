@@ -1,5 +1,6 @@
 import { Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
 import { bigintNumber, epochMs } from '../database/columns';
+import type { Audience } from '../messaging/audience';
 
 /**
  * One turn, as evidence. Append-only: no code path updates or deletes a row; each row is chained
@@ -73,6 +74,10 @@ export class InteractionRecordEntity {
 
   @Column({ type: 'integer', nullable: true })
   inboxEventId: number | null;
+
+  /** public | playground (web chat tried out, counted nowhere); NULL on older records = public. */
+  @Column({ type: 'varchar', length: 16, nullable: true })
+  audience: Audience | null;
 
   @Column({ type: 'varchar', length: 64 })
   prevHash: string;

@@ -94,7 +94,7 @@ export class InteractionRepository {
   async *reportRows(unitId: string, from: Date, to: Date, size = 5000): AsyncGenerator<ReportRow[]> {
     const p = (i: number) => this.db.param(i);
     const columns = `"id", "unitId", "seq", "occurredAt", "channel", "conversationId", "userKey", "language", "intent", "topic",
-      "confidence", "userText", "replyKeys", "contentVersion", "planItems", "outcome", "satisfaction", "latencyMs", "hash"`;
+      "confidence", "userText", "replyKeys", "contentVersion", "planItems", "outcome", "satisfaction", "latencyMs", "audience", "hash"`;
     let after: { at: number; id: number } | null = null;
     for (;;) {
       const rows: Record<string, unknown>[] = after
@@ -175,6 +175,7 @@ function toReportRow(raw: Record<string, unknown>): ReportRow {
     outcome: String(r.outcome),
     satisfaction: str(r.satisfaction),
     latencyMs: num(r.latencyMs),
+    audience: r.audience === 'playground' ? 'playground' : r.audience === 'public' ? 'public' : undefined,
     hash: String(r.hash),
   };
 }

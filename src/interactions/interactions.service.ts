@@ -2,6 +2,7 @@ import { createHmac } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { AppConfig } from '../config/app-config';
+import type { Audience } from '../messaging/audience';
 import type { ChannelName } from '../messaging/inbound-event';
 import type { Language } from '../messaging/language';
 import type { PlanItem } from '../messaging/plan-item';
@@ -36,6 +37,8 @@ export interface InteractionDraft {
   satisfaction: 'up' | 'down' | null;
   latencyMs: number;
   inboxEventId: number | null;
+  /** playground: a web chat turn that no report or dashboard counts. */
+  audience: Audience;
 }
 
 /** The evidence log: redaction, pseudonymous user keys, the hash chain. Append-only. */
@@ -79,10 +82,16 @@ export class InteractionsService {
       satisfaction: draft.satisfaction,
       latencyMs: Math.max(0, Math.round(draft.latencyMs)),
       inboxEventId: draft.inboxEventId,
+      audience: draft.audience,
       prevHash: head.hash,
     };
     const hash = chainHash(head.hash, content);
-    return this.repository.append(manager, { ...content, occurredAt: draft.occurredAt, hash });
+    return this.repository.append(manager, {
+      ...content,
+      audience: draft.audience,
+      occurredAt: draft.occurredAt,
+      hash,
+    });
   }
 
   byConversation(conversationId: string): Promise<InteractionRecordEntity[]> {

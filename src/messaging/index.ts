@@ -7,3 +7,4 @@ export * from './understanding';
 export * from './intent';
 export * from './turn-result';
 export * from './channel-sender';
+export * from './audience';

@@ -37,6 +37,8 @@ export interface ReportData {
   chain: ChainPoint[];
   contentVersions: string[];
   csvRows: number;
+  /** Web chat playground turns of the period: in the chain, in no figure, table or file. */
+  playgroundTurns: number;
 }
 
 /** A text from locales/<lang>/report.json. */

@@ -110,6 +110,7 @@ export class ReportsService {
     const contentVersions = new Set<string>();
     const perUnit: ReportData['perUnit'] = [];
     const chain: ChainPoint[] = [];
+    let playgroundTurns = 0;
     try {
       for (const unit of units) {
         const own = new FigureAccumulator();
@@ -117,12 +118,18 @@ export class ReportsService {
         let last: ReportRow | null = null;
         for await (const page of this.interactions.reportRows(unit.id, period.from, period.to)) {
           for (const row of page) {
+            // The chain position covers every record (retention removes the whole period); the
+            // figures, the sample and the CSV only what citizens did: web chat tried out counts nowhere.
+            firstSeq = firstSeq === null ? row.seq : Math.min(firstSeq, row.seq);
+            if (!last || row.seq > last.seq) last = row;
+            if (row.audience === 'playground') {
+              playgroundTurns++;
+              continue;
+            }
             total.add(row);
             own.add(row);
             sample.offer(row);
             contentVersions.add(row.contentVersion);
-            firstSeq = firstSeq === null ? row.seq : Math.min(firstSeq, row.seq);
-            if (!last || row.seq > last.seq) last = row;
             await csv.write(csvRow(row));
           }
         }
@@ -162,6 +169,7 @@ export class ReportsService {
       chain,
       contentVersions: [...contentVersions].sort(),
       csvRows: csv.rows,
+      playgroundTurns,
     };
     await writeXlsx(join(request.outDir, 'report.xlsx'), data, t);
     await writeDocx(join(request.outDir, 'report.docx'), data, t);
@@ -279,6 +287,8 @@ function buildManifest(request: ReportRequest, data: ReportData, files: ReportFi
       satisfactionUp: f.satisfactionUp,
       satisfactionDown: f.satisfactionDown,
       csvRows: data.csvRows,
+      // Not counted anywhere above; only so that retention accounts for every record of the period.
+      playgroundTurnsNotCounted: data.playgroundTurns,
     },
     files,
     chain: data.chain,

@@ -1,4 +1,17 @@
+import type { Audience } from '../messaging/audience';
 import type { PlanItem } from '../messaging/plan-item';
+
+/**
+ * The built-in web chat of a unit. off: refused, nothing stored. playground: answered and logged, but
+ * marked so that no report or dashboard counts it. public: counted like Messenger and Zalo.
+ */
+export const WEB_CHAT_MODES = ['off', 'playground', 'public'] as const;
+export type WebChatMode = (typeof WEB_CHAT_MODES)[number];
+
+/** A web turn counts only when the unit's web chat is public (a unit switched off counts nothing left in flight). */
+export function audienceOf(unit: Pick<Unit, 'webChat'>, channel: string): Audience {
+  return channel === 'web' && unit.webChat !== 'public' ? 'playground' : 'public';
+}
 
 export interface Localized {
   vi: string;
@@ -51,6 +64,7 @@ export interface Unit {
     refreshTokenEnv: string;
   };
   oversight: boolean;
+  webChat: WebChatMode;
   /** Fields still marked TO_FILL, for the operator's start-up warning and the console. */
   missing: string[];
 }

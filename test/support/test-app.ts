@@ -38,6 +38,10 @@ const ENV_KEYS = [
   'LOG_LEVEL',
   'NLU_CACHE_DIR',
   'TRUST_PROXY',
+  'WEB_CHAT_RATE_PER_MINUTE',
+  'WEB_CHAT_IP_RATE_PER_MINUTE',
+  'WEB_CHAT_POLL_RATE_PER_MINUTE',
+  'WEB_CHAT_POLL_IP_RATE_PER_MINUTE',
 ];
 
 /**
@@ -65,6 +69,12 @@ export async function startTestApp(
     NLU_CACHE_DIR: join(tmpdir(), 'outreach-test-nlu-cache'),
     USER_KEY_SECRET: 'test-user-key-secret-0123456789abcdef',
     SESSION_SECRET: 'test-session-secret-0123456789abcdef',
+    // Suites drive the web chat from one loopback address, far faster than people: the rate
+    // limits are tested where a suite sets them low.
+    WEB_CHAT_RATE_PER_MINUTE: '100000',
+    WEB_CHAT_IP_RATE_PER_MINUTE: '100000',
+    WEB_CHAT_POLL_RATE_PER_MINUTE: '100000',
+    WEB_CHAT_POLL_IP_RATE_PER_MINUTE: '100000',
     ...(kind === 'postgres'
       ? { DATABASE_URL: process.env.TEST_DATABASE_URL!, DATABASE_SCHEMA: schema }
       : { DATABASE_URL: `sqlite:${join(dataDir, 'bot.sqlite')}`, DATABASE_SCHEMA: '' }),

@@ -3,21 +3,40 @@ import {
   BadRequestException,
   Body,
   Controller,
+  ForbiddenException,
   Get,
   HttpCode,
+  InternalServerErrorException,
+  Logger,
   NotFoundException,
   Post,
   Query,
   ServiceUnavailableException,
+  UseGuards,
 } from '@nestjs/common';
-import { ApiOkResponse, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { SkipThrottle } from '@nestjs/throttler';
+import {
+  ApiForbiddenResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiQuery,
+  ApiTags,
+  ApiTooManyRequestsResponse,
+} from '@nestjs/swagger';
 import { Clock } from '../../common/clock';
+import { currentCorrelationId } from '../../common/correlation';
+import { errorMessage } from '../../common/errors';
 import { InboxClosedError, InboxService } from '../../inbox/inbox.service';
 import { InboxWorker } from '../../inbox/inbox.worker';
 import type { InboundEvent } from '../../messaging/inbound-event';
 import { OutboxService } from '../../outbox/outbox.service';
+import type { Unit, WebChatMode } from '../../units/unit';
 import { UnitsService } from '../../units/units.service';
 import { ChatMessageDto, ChatRequestDto, ChatResponseDto } from './chat-request.dto';
+import { WebChatThrottlerGuard } from './web-chat.throttler';
+
+/** InboxWorker.waitFor's rejection when the turn did not finish in time (not a bug: try again). */
+const TURN_TIMED_OUT = 'turn timed out';
 
 /** Lone surrogates (broken Unicode from a bad client) become U+FFFD instead of breaking storage. */
 export function wellFormed(text: string): string {
@@ -27,7 +46,11 @@ export function wellFormed(text: string): string {
 /** The web chat's JSON API: the playground, and the channel every test drives. */
 @ApiTags('web chat')
 @Controller('api')
+@UseGuards(WebChatThrottlerGuard)
+@ApiTooManyRequestsResponse({ description: 'Rate limited (per session and per client IP); see Retry-After.' })
 export class WebChatController {
+  private readonly logger = new Logger(WebChatController.name);
+
   constructor(
     private readonly inbox: InboxService,
     private readonly worker: InboxWorker,
@@ -40,6 +63,7 @@ export class WebChatController {
   @HttpCode(200)
   @ApiOperation({ summary: 'Send one message (text or payload); returns the replies of that turn.' })
   @ApiOkResponse({ type: ChatResponseDto })
+  @ApiForbiddenResponse({ description: 'The web chat is off for that unit (code web_chat_off).' })
   async chat(@Body() body: ChatRequestDto): Promise<ChatResponseDto> {
     const text = body.text !== undefined ? wellFormed(body.text) : undefined;
     const payload = body.payload?.trim() ? body.payload.trim() : undefined;
@@ -49,8 +73,7 @@ export class WebChatController {
         field: 'text',
       });
     }
-    const unit = body.unit ? this.units.get(body.unit) : this.units.defaultUnit();
-    if (!unit) throw new NotFoundException({ message: `unknown unit "${body.unit}"`, field: 'unit' });
+    const unit = this.openUnit(body.unit);
 
     const event: InboundEvent = {
       unitId: unit.id,
@@ -64,8 +87,10 @@ export class WebChatController {
       languageHint: body.language,
     };
     const [accepted] = await this.inbox.accept([event]).catch((error: unknown) => {
-      if (error instanceof InboxClosedError)
+      if (error instanceof InboxClosedError) {
+        this.logFailure('warn', error);
         throw new ServiceUnavailableException({ message: 'the service is restarting; please send again' });
+      }
       throw error;
     });
     try {
@@ -76,12 +101,42 @@ export class WebChatController {
         topic: result.topic,
         language: result.language,
       };
-    } catch {
-      // Nothing is lost: the event stays in the inbox and is answered when the service recovers.
-      throw new ServiceUnavailableException({
-        message: 'the bot could not answer right now; please try again',
+    } catch (error) {
+      // Either way the event stays in the inbox, and the worker tries it again.
+      if (error instanceof Error && error.message === TURN_TIMED_OUT) {
+        this.logFailure('warn', error, accepted.id);
+        throw new ServiceUnavailableException({
+          message: 'the bot could not answer right now; please try again',
+        });
+      }
+      this.logFailure('error', error, accepted.id);
+      throw new InternalServerErrorException({
+        message: 'internal error: the bot failed on this message; it is logged under the correlation id',
       });
     }
+  }
+
+  private logFailure(level: 'warn' | 'error', error: unknown, inboxEventId?: number): void {
+    this.logger[level]({
+      msg: 'web chat turn not answered',
+      correlationId: currentCorrelationId(),
+      inboxEventId,
+      error: errorMessage(error),
+    });
+  }
+
+  /** The unit asked for (the default one when absent), if it exists and its web chat is not off. */
+  private openUnit(unitId: string | undefined): Unit {
+    const unit = unitId ? this.units.get(unitId) : this.units.defaultUnit();
+    if (!unit) throw new NotFoundException({ message: `unknown unit "${unitId}"`, field: 'unit' });
+    if (unit.webChat === 'off') {
+      throw new ForbiddenException({
+        code: 'web_chat_off',
+        field: 'unit',
+        message: `the web chat is off for unit "${unit.id}" (webChat: off in the units file)`,
+      });
+    }
+    return unit;
   }
 
   @Get('chat/messages')
@@ -92,6 +147,7 @@ export class WebChatController {
   @ApiQuery({ name: 'unit', required: false })
   @ApiQuery({ name: 'after', required: false })
   @ApiOkResponse({ type: [ChatMessageDto] })
+  @ApiForbiddenResponse({ description: 'The web chat is off for that unit (code web_chat_off).' })
   async messages(
     @Query('sessionId') sessionId: string | undefined,
     @Query('unit') unitId: string | undefined,
@@ -107,8 +163,7 @@ export class WebChatController {
     if (!Number.isInteger(afterId) || afterId < 0) {
       throw new BadRequestException({ message: 'after must be a non-negative integer', field: 'after' });
     }
-    const unit = unitId ? this.units.get(unitId) : this.units.defaultUnit();
-    if (!unit) throw new NotFoundException({ message: `unknown unit "${unitId}"`, field: 'unit' });
+    const unit = this.openUnit(unitId);
     const rows = await this.outbox.forRecipient(unit.id, 'web', sessionId, afterId);
     return rows.map((row) => ({
       id: row.id,
@@ -119,10 +174,14 @@ export class WebChatController {
   }
 
   @Get('units')
-  @ApiOperation({ summary: 'The units of this deployment, the default unit first.' })
+  @SkipThrottle({ session: true, ip: true })
+  @ApiOperation({
+    summary:
+      'The units of this deployment, the default unit first; webChat says whether its web chat is off, a playground (not counted) or public.',
+  })
   @ApiQuery({ name: 'lang', required: false, enum: ['vi', 'en'] })
-  units_(@Query('lang') lang?: string): { id: string; name: string }[] {
+  units_(@Query('lang') lang?: string): { id: string; name: string; webChat: WebChatMode }[] {
     const language = lang === 'en' ? 'en' : 'vi';
-    return this.units.all().map((u) => ({ id: u.id, name: u.name[language] }));
+    return this.units.all().map((u) => ({ id: u.id, name: u.name[language], webChat: u.webChat }));
   }
 }

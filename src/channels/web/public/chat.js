@@ -8,6 +8,9 @@
       placeholder: 'Nhập câu hỏi…',
       send: 'Gửi',
       error: 'Không gửi được tin nhắn. Vui lòng thử lại.',
+      rateLimited: 'Dạ, anh/chị gửi tin nhắn nhanh quá, xin vui lòng đợi một chút rồi gửi lại.',
+      off: 'Dạ, trò chuyện trực tuyến hiện chưa mở. Anh/chị vui lòng liên hệ đơn vị qua Fanpage hoặc Zalo OA.',
+      playground: 'Chế độ dùng thử: các lượt trò chuyện ở đây không được tính vào báo cáo.',
       staff: 'Nhân viên',
     },
     en: {
@@ -15,6 +18,9 @@
       placeholder: 'Type your question…',
       send: 'Send',
       error: 'The message could not be sent. Please try again.',
+      rateLimited: 'Too many messages in a short time. Please wait a moment and send again.',
+      off: 'The online chat is not open. Please contact the unit on its Facebook page or Zalo OA.',
+      playground: 'Trial mode: conversations here are not counted in the reports.',
       staff: 'Staff',
     },
   };
@@ -24,7 +30,9 @@
   var input = document.getElementById('text');
   var sendButton = document.getElementById('send');
   var unitSelect = document.getElementById('unit');
+  var notice = document.getElementById('notice');
   var state = {
+    units: [],
     language: localStorage.getItem('chat.language') === 'en' ? 'en' : 'vi',
     unit: localStorage.getItem('chat.unit') || '',
     lastSeen: 0,
@@ -58,6 +66,21 @@
     document.querySelectorAll('.lang button').forEach(function (b) {
       b.setAttribute('aria-pressed', String(b.dataset.lang === language));
     });
+    showNotice();
+  }
+
+  // Says when nothing here counts (playground) or when no unit has its chat open.
+  function showNotice() {
+    var unit = state.units.filter(function (u) {
+      return u.id === state.unit;
+    })[0];
+    var text = !unit
+      ? UI[state.language].off
+      : unit.webChat === 'playground'
+        ? UI[state.language].playground
+        : '';
+    notice.textContent = text;
+    notice.hidden = !text;
   }
 
   // Text is inserted as text nodes; only http(s) addresses become links.
@@ -144,6 +167,7 @@
       body: JSON.stringify(request),
     })
       .then(function (r) {
+        if (r.status === 429) throw new Error('rateLimited');
         if (!r.ok) throw new Error('HTTP ' + r.status);
         return r.json();
       })
@@ -155,8 +179,8 @@
         var last = data.replies[data.replies.length - 1];
         showQuickReplies(last && last.quickReplies);
       })
-      .catch(function () {
-        bubble('error', UI[state.language].error);
+      .catch(function (error) {
+        bubble('error', UI[state.language][error.message === 'rateLimited' ? 'rateLimited' : 'error']);
       })
       .finally(function () {
         state.busy = false;
@@ -211,6 +235,7 @@
     state.lastSeen = 0;
     state.started = false;
     state.fresh = false;
+    showNotice();
     start();
   });
 
@@ -230,7 +255,12 @@
     .then(function (r) {
       return r.json();
     })
-    .then(function (units) {
+    .then(function (all) {
+      // Units whose web chat is off are not offered; the API would refuse them anyway.
+      var units = all.filter(function (u) {
+        return u.webChat !== 'off';
+      });
+      state.units = units;
       if (
         !units.some(function (u) {
           return u.id === state.unit;
@@ -246,6 +276,12 @@
         });
         unitSelect.value = state.unit;
         unitSelect.hidden = false;
+      }
+      showNotice();
+      if (!units.length) {
+        input.disabled = true;
+        sendButton.disabled = true;
+        return;
       }
       start();
       setInterval(poll, 4000);
