@@ -5,7 +5,7 @@ import { JsonLogger } from './common/json-logger';
 import { fromRoot } from './common/project-root';
 import { AppConfig } from './config/app-config';
 import { validateEnv } from './config/env.schema';
-import { loadUnitsFile } from './config/units.loader';
+import { loadUnitsFile } from './units/units.loader';
 import { resolveChannelAccounts } from './channels/channel-accounts';
 
 async function bootstrap(): Promise<void> {

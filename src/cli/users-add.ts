@@ -6,7 +6,7 @@ import { errorMessage } from '../common/errors';
 import { fromRoot } from '../common/project-root';
 import { AppConfig } from '../config/app-config';
 import { validateEnv } from '../config/env.schema';
-import { loadUnitsFile } from '../config/units.loader';
+import { loadUnitsFile } from '../units/units.loader';
 import { hashPassword } from '../console/console-auth.service';
 import {
   ALL_UNITS,

@@ -1,7 +1,7 @@
 import { Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import { Clock, VN_TIME_ZONE } from '../common/clock';
 import { AppConfig } from '../config/app-config';
-import { loadUnitsFile } from '../config/units.loader';
+import { loadUnitsFile } from './units.loader';
 import type { UnitView } from '../messaging/intent';
 import type { Language } from '../messaging/language';
 import { isOpen, nextOpening } from './office-hours';

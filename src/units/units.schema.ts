@@ -11,7 +11,7 @@ import {
   ValidateNested,
 } from 'class-validator';
 import { PLAN_ITEMS } from '../messaging/plan-item';
-import { WEB_CHAT_MODES } from '../units/unit';
+import { WEB_CHAT_MODES } from './unit';
 
 /**
  * The units file: one entry per đơn vị. A value the unit has not given yet is written TO_FILL;
