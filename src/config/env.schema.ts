@@ -131,6 +131,13 @@ export class EnvironmentVariables {
   @Min(0, { message: 'SHUTDOWN_GRACE_MS must be an integer between 0 and 600000' })
   @Max(600000, { message: 'SHUTDOWN_GRACE_MS must be an integer between 0 and 600000' })
   SHUTDOWN_GRACE_MS = 10000;
+
+  /** How often each instance checks whether console training examples changed (one small SELECT). */
+  @Transform(toInt)
+  @IsInt({ message: 'TRAINING_SYNC_MS must be an integer between 100 and 3600000' })
+  @Min(100, { message: 'TRAINING_SYNC_MS must be an integer between 100 and 3600000' })
+  @Max(3600000, { message: 'TRAINING_SYNC_MS must be an integer between 100 and 3600000' })
+  TRAINING_SYNC_MS = 5000;
 }
 
 function firstMessage(errors: ValidationError[]): string {
