@@ -1,4 +1,4 @@
-import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import { errorMessage } from '../common/errors';
 import { AppConfig } from '../config/app-config';
 import { NluService } from '../nlu/nlu.service';
@@ -10,7 +10,7 @@ import { ConsoleRepository } from './console.repository';
  * small SELECT every TRAINING_SYNC_MS; the retrain itself runs in a worker thread (NluService).
  */
 @Injectable()
-export class TrainingSync implements OnApplicationBootstrap, OnApplicationShutdown {
+export class TrainingSync implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger(TrainingSync.name);
   private timer?: NodeJS.Timeout;
   /** The version whose examples were last handed to the classifier (applied or being trained). */
@@ -33,7 +33,8 @@ export class TrainingSync implements OnApplicationBootstrap, OnApplicationShutdo
     this.timer.unref();
   }
 
-  onApplicationShutdown(): void {
+  // Before the database closes (application shutdown): no check runs against a closed connection.
+  onModuleDestroy(): void {
     clearInterval(this.timer);
   }
 

@@ -114,7 +114,14 @@ export class NluService implements OnModuleInit, OnModuleDestroy {
     while (this.wanted && this.wanted.revision !== this.applied && !this.stopped) {
       const target = this.wanted;
       const started = Date.now();
-      const model = await this.trainer.train({ added: target.examples, cacheDir: cacheDir() });
+      let model: TrainedModel;
+      try {
+        model = await this.trainer.train({ added: target.examples, cacheDir: cacheDir() });
+      } catch (error) {
+        // A worker terminated at shutdown is no failure.
+        if (this.stopped) return;
+        throw error;
+      }
       if (this.stopped) return;
       this.swap(model, 'retrain', Date.now() - started);
       this.applied = target.revision;
