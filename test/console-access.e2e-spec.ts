@@ -427,7 +427,10 @@ describe.each(testDatabases())('the staff console: access rules against direct r
       ['vneid', 'forgot_password', 'xyzzy plugh frobnicate'],
     ]);
     const after = await t.http().get('/console/unanswered').set('cookie', staffA.cookie).expect(200);
-    expect(after.text).not.toContain('xyzzy plugh frobnicate');
+    // It leaves the questions to teach from, and is listed among the examples staff added.
+    const [questions, added] = after.text.split('id="training-examples"');
+    expect(questions).not.toContain('xyzzy plugh frobnicate');
+    expect(added).toContain('xyzzy plugh frobnicate');
     expect(await t.db.manager.countBy(ConsoleAuditEntity, { action: 'training_add' })).toBe(1);
   });
 });

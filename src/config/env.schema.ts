@@ -170,6 +170,13 @@ export class EnvironmentVariables {
   @Min(1, { message: 'WEB_CHAT_POLL_IP_RATE_PER_MINUTE must be an integer between 1 and 100000' })
   @Max(100000, { message: 'WEB_CHAT_POLL_IP_RATE_PER_MINUTE must be an integer between 1 and 100000' })
   WEB_CHAT_POLL_IP_RATE_PER_MINUTE = 600;
+
+  /** How often each instance checks whether console training examples changed (one small SELECT). */
+  @Transform(toInt)
+  @IsInt({ message: 'TRAINING_SYNC_MS must be an integer between 100 and 3600000' })
+  @Min(100, { message: 'TRAINING_SYNC_MS must be an integer between 100 and 3600000' })
+  @Max(3600000, { message: 'TRAINING_SYNC_MS must be an integer between 100 and 3600000' })
+  TRAINING_SYNC_MS = 5000;
 }
 
 function firstMessage(errors: ValidationError[]): string {

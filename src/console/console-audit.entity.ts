@@ -11,6 +11,7 @@ export type AuditAction =
   | 'handoff_reply'
   | 'handoff_release'
   | 'training_add'
+  | 'training_remove'
   | 'user_add'
   | 'user_active';
 

@@ -27,8 +27,19 @@ import { ConsoleExceptionFilter } from './console-exception.filter';
 import { dayRange } from './console-period';
 import { assertUnit, pick, positiveInt, unitScope } from './console-scope';
 import { flash, rangeFields, replyForm } from './console.controller';
-import { csrfField, formatTime, html, page, select, unitName, type ConsoleContext } from './console-view';
+import {
+  csrfField,
+  formatTime,
+  html,
+  page,
+  select,
+  unitName,
+  type ConsoleContext,
+  type SafeHtml,
+} from './console-view';
 import { ConsoleRepository } from './console.repository';
+import type { TrainingExampleEntity } from './training-example.entity';
+import { TrainingSync } from './training-sync.service';
 import { groupSimilar } from './unanswered-groups';
 
 type Q = Record<string, string | undefined>;
@@ -52,6 +63,7 @@ export class ConsoleDeskController {
     private readonly nlu: NluService,
     private readonly audit: ConsoleAuditService,
     private readonly repository: ConsoleRepository,
+    private readonly training: TrainingSync,
     private readonly clock: Clock,
   ) {}
 
@@ -441,7 +453,8 @@ export class ConsoleDeskController {
               )}
             </ul>`
           : html`<p class="empty">${ctx.t('empty')}</p>`
-      }`;
+      }
+      ${this.trainingExamples(ctx, trained, canAct)}`;
     return page(ctx, '/console/unanswered', ctx.t('nav.unanswered'), body, { flash: flash(ctx, q) });
   }
 
@@ -464,17 +477,96 @@ export class ConsoleDeskController {
       !this.nlu.topics(intent).includes(topic)
     )
       throw new BadRequestException();
-    const example = { intent, topic, text: record.userText };
     await this.repository.addTrainingExample({
-      ...example,
+      intent,
+      topic,
+      text: record.userText,
       unitId: record.unitId,
       createdBy: ctx.user.email,
       createdAt: this.clock.now(),
     });
-    // Retrains now (requests keep the old model meanwhile); re-applied at every start.
-    await this.nlu.addExamples([example]);
     await this.audit.record(ctx.user, 'training_add', record.unitId, `${intent}:${topic}`, record.userText);
+    // This instance retrains at once (in a worker thread); the others at their next version check.
+    void this.training.sync();
     await reply.status(303).header('location', '/console/unanswered?done=trained').send();
+  }
+
+  @Post('unanswered/train/remove')
+  @MinRole('staff')
+  async untrain(
+    @Ctx() ctx: ConsoleContext,
+    @Body() body: Record<string, unknown>,
+    @Res() reply: FastifyReply,
+  ): Promise<void> {
+    const id = positiveInt(body.exampleId);
+    const example = id ? await this.repository.trainingExample(id) : null;
+    assertUnit(ctx, example?.unitId);
+    const removed = await this.repository.removeTrainingExample(example!.id);
+    if (removed)
+      await this.audit.record(
+        ctx.user,
+        'training_remove',
+        removed.example.unitId,
+        `${removed.example.intent}:${removed.example.topic}`,
+        removed.example.text,
+      );
+    void this.training.sync();
+    await reply.status(303).header('location', '/console/unanswered?done=training_removed').send();
+  }
+
+  /** The examples staff added (newest first), and whether this instance already answers with them. */
+  private trainingExamples(
+    ctx: ConsoleContext,
+    examples: TrainingExampleEntity[],
+    canAct: boolean,
+  ): SafeHtml {
+    const list = [...examples].reverse();
+    return html`<h2>${ctx.t('training.title')}</h2>
+      <p class="hint">${ctx.t(this.training.isCurrent() ? 'training.current' : 'training.pending')}</p>
+      ${
+        list.length
+          ? html`<div class="scroll">
+              <table class="list" id="training-examples">
+                <thead>
+                  <tr>
+                    <th>${ctx.t('col.question')}</th>
+                    <th>${ctx.t('unanswered.target')}</th>
+                    ${ctx.units.length > 1 ? html`<th>${ctx.t('col.unit')}</th>` : ''}
+                    <th>${ctx.t('col.who')}</th>
+                    <th>${ctx.t('col.time')}</th>
+                    ${canAct ? html`<th></th>` : ''}
+                  </tr>
+                </thead>
+                <tbody>
+                  ${list.map(
+                    (e) =>
+                      html`<tr>
+                        <td class="text">${e.text}</td>
+                        <td>${e.intent} : ${e.topic}</td>
+                        ${ctx.units.length > 1 ? html`<td>${unitName(ctx, e.unitId)}</td>` : ''}
+                        <td>${e.createdBy}</td>
+                        <td>${formatTime(e.createdAt, ctx.lang)}</td>
+                        ${
+                          canAct
+                            ? html`<td>
+                                <form
+                                  method="post"
+                                  action="/console/unanswered/train/remove"
+                                  class="inline-form"
+                                >
+                                  ${csrfField(ctx)}<input type="hidden" name="exampleId" value="${e.id}" />
+                                  <button type="submit">${ctx.t('training.remove')}</button>
+                                </form>
+                              </td>`
+                            : ''
+                        }
+                      </tr>`,
+                  )}
+                </tbody>
+              </table>
+            </div>`
+          : html`<p class="empty">${ctx.t('training.none')}</p>`
+      }`;
   }
 }
 

@@ -22,7 +22,8 @@ import { ConsoleController } from './console.controller';
 import { ConsoleRepository } from './console.repository';
 import { LoginAttemptEntity } from './login-attempt.entity';
 import { TrainingExampleEntity } from './training-example.entity';
-import { TrainingLoader } from './training-loader.service';
+import { TrainingSync } from './training-sync.service';
+import { TrainingVersionEntity } from './training-version.entity';
 import { InteractionsModule } from '../interactions/interactions.module';
 import { ReportsModule } from '../reports/reports.module';
 
@@ -35,6 +36,7 @@ import { ReportsModule } from '../reports/reports.module';
       LoginAttemptEntity,
       ConsoleAuditEntity,
       TrainingExampleEntity,
+      TrainingVersionEntity,
     ]),
     DatabaseModule,
     UnitsModule,
@@ -53,7 +55,7 @@ import { ReportsModule } from '../reports/reports.module';
     ConsoleAuditService,
     ConsoleAuthGuard,
     ConsoleExceptionFilter,
-    TrainingLoader,
+    TrainingSync,
     { provide: ConsoleReports, useClass: EvidenceConsoleReports },
   ],
   exports: [ConsoleAuthService, ConsoleRepository],

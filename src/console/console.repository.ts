@@ -1,11 +1,12 @@
 import { Injectable } from '@nestjs/common';
-import { In } from 'typeorm';
+import { In, type EntityManager } from 'typeorm';
 import { DatabaseService } from '../database/database.service';
 import { ConsoleAuditEntity } from './console-audit.entity';
 import { ConsoleSessionEntity } from './console-session.entity';
 import { ConsoleUserEntity } from './console-user.entity';
 import { LoginAttemptEntity } from './login-attempt.entity';
 import { TrainingExampleEntity } from './training-example.entity';
+import { TrainingVersionEntity } from './training-version.entity';
 
 /** The console's own tables. */
 @Injectable()
@@ -98,8 +99,38 @@ export class ConsoleRepository {
     return qb.getMany();
   }
 
-  async addTrainingExample(example: Omit<TrainingExampleEntity, 'id'>): Promise<TrainingExampleEntity> {
-    return this.db.transaction((m) => m.save(m.create(TrainingExampleEntity, example)));
+  /** Adds an example and bumps the training version in one transaction: every instance then retrains. */
+  async addTrainingExample(
+    example: Omit<TrainingExampleEntity, 'id'>,
+  ): Promise<{ example: TrainingExampleEntity; version: number }> {
+    return this.db.transaction(async (m) => {
+      const saved = await m.save(m.create(TrainingExampleEntity, example));
+      return { example: saved, version: await bumpTrainingVersion(m) };
+    });
+  }
+
+  /** Removes an example (null if it was gone already) and bumps the training version with it. */
+  async removeTrainingExample(
+    id: number,
+  ): Promise<{ example: TrainingExampleEntity; version: number } | null> {
+    return this.db.transaction(async (m) => {
+      const example = await m.findOne(TrainingExampleEntity, { where: { id } });
+      if (!example) return null;
+      const { affected } = await m.delete(TrainingExampleEntity, { id });
+      // Two staff removing the same row at once: only the one who deleted it bumps and audits.
+      if (affected === 0) return null;
+      return { example, version: await bumpTrainingVersion(m) };
+    });
+  }
+
+  trainingExample(id: number): Promise<TrainingExampleEntity | null> {
+    return this.db.manager.findOne(TrainingExampleEntity, { where: { id } });
+  }
+
+  /** The cheap check every instance runs every TRAINING_SYNC_MS. */
+  async trainingVersion(): Promise<number> {
+    const row = await this.db.manager.findOne(TrainingVersionEntity, { where: { id: 1 } });
+    return row?.version ?? 0;
   }
 
   trainingExamples(unitIds?: string[]): Promise<TrainingExampleEntity[]> {
@@ -108,4 +139,9 @@ export class ConsoleRepository {
       order: { id: 'ASC' },
     });
   }
+}
+
+async function bumpTrainingVersion(m: EntityManager): Promise<number> {
+  await m.increment(TrainingVersionEntity, { id: 1 }, 'version', 1);
+  return (await m.findOneOrFail(TrainingVersionEntity, { where: { id: 1 } })).version;
 }

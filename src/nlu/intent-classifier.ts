@@ -110,7 +110,7 @@ export class IntentClassifier {
     return 'fallback';
   }
 
-  toJSON(): unknown {
+  toJSON(): Parameters<typeof IntentClassifier.fromJSON>[0] {
     return {
       featurizer: this.featurizer.toJSON(),
       intentModel: this.intentModel.toJSON(),

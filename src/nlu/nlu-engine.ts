@@ -1,5 +1,6 @@
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { threadId } from 'node:worker_threads';
 import type { Language } from '../messaging/language';
 import type { IntentScore, Understanding } from '../messaging/understanding';
 import { EmergencyNet } from './emergency-net';
@@ -15,6 +16,12 @@ export const MODEL_VERSION = 'nlu-5';
 export interface CalibrationRow {
   text: string;
   intent: string;
+}
+
+export interface ModelSnapshot {
+  hash: string;
+  classifier: Parameters<typeof IntentClassifier.fromJSON>[0];
+  detector: Parameters<typeof LanguageDetector.fromJSON>[0];
 }
 
 export interface UnderstandContext {
@@ -74,40 +81,57 @@ export class NluEngine {
 
   /** A cached model for exactly these examples and this code version, or a fresh one (then cached). */
   static loadOrTrain(examples: Example[], calibration: CalibrationRow[], cacheDir: string | null): NluEngine {
+    return NluEngine.fromSnapshot(NluEngine.snapshotFor(examples, calibration, cacheDir));
+  }
+
+  /** The trained model as plain data: what the cache file holds and what a training worker posts back. */
+  static snapshotFor(
+    examples: Example[],
+    calibration: CalibrationRow[],
+    cacheDir: string | null,
+  ): ModelSnapshot {
     const hash = dataHashOf(examples, calibration);
     const file = cacheDir ? join(cacheDir, `nlu-model-${hash}.json`) : null;
     if (file && existsSync(file)) {
       try {
-        const data = JSON.parse(readFileSync(file, 'utf8')) as {
-          classifier: Parameters<typeof IntentClassifier.fromJSON>[0];
-          detector: Parameters<typeof LanguageDetector.fromJSON>[0];
-        };
-        return new NluEngine(
-          new Normalizer(),
-          IntentClassifier.fromJSON(data.classifier),
-          LanguageDetector.fromJSON(data.detector),
-          new EmergencyNet(),
-          hash,
-        );
+        const data = JSON.parse(readFileSync(file, 'utf8')) as Omit<ModelSnapshot, 'hash'>;
+        // Parse it once here: a damaged file must be retrained, not fail later on the main thread.
+        NluEngine.fromSnapshot({ ...data, hash });
+        return { ...data, hash };
       } catch {
         // A damaged cache is rebuilt below.
       }
     }
-    const engine = NluEngine.train(examples, calibration);
+    const snapshot = NluEngine.train(examples, calibration).snapshot();
     if (file && cacheDir) {
       try {
         mkdirSync(cacheDir, { recursive: true });
-        const temp = `${file}.${process.pid}.tmp`;
-        writeFileSync(
-          temp,
-          JSON.stringify({ classifier: engine.classifier.toJSON(), detector: engine.detector.toJSON() }),
-        );
+        const temp = `${file}.${process.pid}.${threadId}.tmp`;
+        writeFileSync(temp, JSON.stringify({ classifier: snapshot.classifier, detector: snapshot.detector }));
         renameSync(temp, file);
       } catch {
         // A read-only cache folder only costs the next start its training time.
       }
     }
-    return engine;
+    return snapshot;
+  }
+
+  static fromSnapshot(snapshot: ModelSnapshot): NluEngine {
+    return new NluEngine(
+      new Normalizer(),
+      IntentClassifier.fromJSON(snapshot.classifier),
+      LanguageDetector.fromJSON(snapshot.detector),
+      new EmergencyNet(),
+      snapshot.hash,
+    );
+  }
+
+  snapshot(): ModelSnapshot {
+    return {
+      hash: this.dataHash,
+      classifier: this.classifier.toJSON(),
+      detector: this.detector.toJSON(),
+    };
   }
 
   get thresholds(): Thresholds {

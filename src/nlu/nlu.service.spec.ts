@@ -8,7 +8,7 @@ describe(NluService.name, () => {
   beforeAll(async () => {
     process.env.NLU_CACHE_DIR = join(tmpdir(), 'outreach-test-nlu-cache');
     service = new NluService();
-    await service.onModuleInit();
+    service.onModuleInit();
   });
 
   it('should list the ten intents and their topics', () => {
@@ -33,20 +33,48 @@ describe(NluService.name, () => {
     expect(service.redact('sđt 0905123456, thẻ DN4797912345678')).toBe('sđt [phone], thẻ [bhyt]');
   });
 
-  it('should learn a new example without a restart, and refuse an unknown topic', async () => {
+  afterAll(() => service.onModuleDestroy());
+
+  it('should retrain in a worker thread, answering with the old model until the new one is in', async () => {
     const phrase = 'xyzzy plugh thủ tục gì đó';
     const before = service.understand(phrase);
-    await service.addExamples([
-      { intent: 'public_services', topic: 'submit', text: phrase },
-      { intent: 'public_services', topic: 'submit', text: 'xyzzy plugh nộp' },
-      { intent: 'public_services', topic: 'submit', text: 'plugh xyzzy hồ sơ' },
-    ]);
+    expect(service.trainerMode).toBe('worker-ts');
+    const retrained = service.retrain(
+      [
+        { intent: 'public_services', topic: 'submit', text: phrase },
+        { intent: 'public_services', topic: 'submit', text: 'xyzzy plugh nộp' },
+        { intent: 'public_services', topic: 'submit', text: 'plugh xyzzy hồ sơ' },
+      ],
+      1,
+    );
+    // The event loop turns while the worker trains: the old model still answers.
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(service.revision()).toBeNull();
+    expect(service.understand(phrase).ranking).toEqual(before.ranking);
+    await retrained;
+    expect(service.revision()).toBe(1);
     const after = service.understand(phrase);
     expect(after.ranking.find((r) => r.intent === 'public_services')!.score).toBeGreaterThan(
       before.ranking.find((r) => r.intent === 'public_services')!.score,
     );
-    expect(() => service.addExamples([{ intent: 'vneid', topic: 'nope', text: 'x' }])).toThrow(
+  });
+
+  it('should forget examples no longer given, a later revision superseding an earlier one', async () => {
+    const phrase = 'xyzzy plugh thủ tục gì đó';
+    const added = service.understand(phrase);
+    const stale = service.retrain([{ intent: 'public_services', topic: 'submit', text: 'plugh' }], 2);
+    const latest = service.retrain([], 3);
+    await Promise.all([stale, latest]);
+    expect(service.revision()).toBe(3);
+    expect(
+      service.understand(phrase).ranking.find((r) => r.intent === 'public_services')!.score,
+    ).toBeLessThan(added.ranking.find((r) => r.intent === 'public_services')!.score);
+  });
+
+  it('should refuse an unknown topic', async () => {
+    await expect(service.retrain([{ intent: 'vneid', topic: 'nope', text: 'x' }], 4)).rejects.toThrow(
       /unknown intent topic/,
     );
+    expect(service.revision()).toBe(3);
   });
 });

@@ -1,23 +1,51 @@
 import { isAbsolute, join } from 'node:path';
-import { Injectable, Logger, type OnModuleInit } from '@nestjs/common';
+import { Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import { fromRoot } from '../common/project-root';
 import type { Entity, Understanding } from '../messaging/understanding';
 import { recognise, redact } from './entity-recognizer';
-import { NluEngine, type CalibrationRow, type UnderstandContext } from './nlu-engine';
-import { loadExamples, loadJsonLines, type Example } from './training-data';
+import { ModelTrainer } from './model-trainer';
+import { trainModel, type TrainedModel } from './model-training';
+import { NluEngine, type UnderstandContext } from './nlu-engine';
+import type { Example } from './training-data';
 
-export const CALIBRATION_FILE = 'src/nlu/data/heldout/calibration.jsonl';
+export { CALIBRATION_FILE } from './model-training';
 
-/** The understanding of messages for the rest of the app: one engine, swapped whole on retraining. */
+export interface AddedExample {
+  intent: string;
+  topic: string;
+  text: string;
+}
+
+interface Wanted {
+  examples: Example[];
+  revision: number;
+}
+
+/**
+ * The understanding of messages for the rest of the app: one engine, swapped whole on retraining.
+ * Retrains run in a worker thread; requests keep the old model until the new one is in.
+ */
 @Injectable()
-export class NluService implements OnModuleInit {
+export class NluService implements OnModuleInit, OnModuleDestroy {
   private readonly logger = new Logger(NluService.name);
+  private readonly trainer = new ModelTrainer((message) => this.logger.warn(message));
   private engine?: NluEngine;
-  private added: Example[] = [];
-  private retraining: Promise<void> = Promise.resolve();
+  private wanted?: Wanted;
+  private applied: number | null = null;
+  private draining?: Promise<void>;
+  /** The added examples of the model in use. */
+  private inUse: Example[] = [];
+  private stopped = false;
 
-  async onModuleInit(): Promise<void> {
-    await this.rebuild();
+  onModuleInit(): void {
+    // The shipped model, on the main thread: nothing is served before start-up ends, and it is
+    // usually a cache hit. Added examples come through retrain() off the event loop.
+    this.swap(trainModel({ added: [], cacheDir: cacheDir() }), 'start');
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    this.stopped = true;
+    await this.trainer.stop();
   }
 
   understand(text: string, context?: UnderstandContext): Understanding {
@@ -32,19 +60,41 @@ export class NluService implements OnModuleInit {
     return redact(text);
   }
 
-  /** Adds examples on top of intents/*\/examples.yaml and retrains; requests keep the old model meanwhile. */
-  addExamples(examples: { intent: string; topic: string; text: string }[]): Promise<void> {
-    const known = new Set(this.intents());
+  /**
+   * Retrains on intents/*\/examples.yaml plus exactly these added examples (they replace the previous
+   * ones), labelled with a revision. Resolves once a model of this revision is in use, or when a
+   * later revision superseded it. Several calls during one retrain cost one more retrain, not many.
+   */
+  async retrain(examples: AddedExample[], revision: number): Promise<void> {
     for (const e of examples) {
-      if (!known.has(e.intent) || !this.topics(e.intent).includes(e.topic)) {
+      if (!this.intents().includes(e.intent) || !this.topics(e.intent).includes(e.topic)) {
         throw new Error(`unknown intent topic ${e.intent}:${e.topic}`);
       }
     }
-    this.added.push(
-      ...examples.map((e) => ({ ...e, text: e.text.normalize('NFC'), style: 'added' as const })),
-    );
-    this.retraining = this.retraining.then(() => this.rebuild());
-    return this.retraining;
+    const wanted: Wanted = {
+      revision,
+      examples: examples.map((e) => ({ ...e, text: e.text.normalize('NFC'), style: 'added' as const })),
+    };
+    this.wanted = wanted;
+    if (!this.draining && sameExamples(wanted.examples, this.inUse)) {
+      // Nothing to learn (e.g. a start with no console examples): no worker for the same model.
+      this.applied = revision;
+      return;
+    }
+    while (this.wanted === wanted && this.applied !== revision && !this.stopped) {
+      this.draining ??= this.drain().finally(() => (this.draining = undefined));
+      await this.draining;
+    }
+  }
+
+  /** The revision of the model in use (null: the shipped examples only). */
+  revision(): number | null {
+    return this.applied;
+  }
+
+  /** How retrains run here: in a compiled worker, a worker on the TypeScript sources, or on the main thread. */
+  get trainerMode(): ModelTrainer['mode'] {
+    return this.trainer.mode;
   }
 
   /** Normalised tokens without diacritics (teencode expanded, numbers masked): for grouping similar texts. */
@@ -60,17 +110,33 @@ export class NluService implements OnModuleInit {
     return this.ready().classifier.topics(intent);
   }
 
-  private async rebuild(): Promise<void> {
-    const started = Date.now();
-    const examples = [...loadExamples(), ...this.added];
-    const calibration = loadJsonLines<CalibrationRow>(fromRoot(CALIBRATION_FILE));
-    // Training is synchronous CPU work (about a second); yield first so pending I/O is not starved.
-    await new Promise((resolve) => setImmediate(resolve));
-    this.engine = NluEngine.loadOrTrain(examples, calibration, cacheDir());
+  private async drain(): Promise<void> {
+    while (this.wanted && this.wanted.revision !== this.applied && !this.stopped) {
+      const target = this.wanted;
+      const started = Date.now();
+      let model: TrainedModel;
+      try {
+        model = await this.trainer.train({ added: target.examples, cacheDir: cacheDir() });
+      } catch (error) {
+        // A worker terminated at shutdown is no failure.
+        if (this.stopped) return;
+        throw error;
+      }
+      if (this.stopped) return;
+      this.swap(model, 'retrain', Date.now() - started);
+      this.applied = target.revision;
+      this.inUse = target.examples;
+    }
+  }
+
+  private swap(model: TrainedModel, reason: 'start' | 'retrain', ms?: number): void {
+    this.engine = NluEngine.fromSnapshot(model.snapshot);
     this.logger.log({
       msg: 'nlu ready',
-      examples: examples.length,
-      ms: Date.now() - started,
+      reason,
+      examples: model.examples,
+      ms,
+      trainer: reason === 'retrain' ? this.trainer.mode : undefined,
       thresholds: this.engine.thresholds,
     });
   }
@@ -79,6 +145,13 @@ export class NluService implements OnModuleInit {
     if (!this.engine) throw new Error('nlu is not ready yet');
     return this.engine;
   }
+}
+
+function sameExamples(a: Example[], b: Example[]): boolean {
+  return (
+    a.length === b.length &&
+    a.every((e, i) => e.intent === b[i].intent && e.topic === b[i].topic && e.text === b[i].text)
+  );
 }
 
 /** Models are cached in NLU_CACHE_DIR, or next to the data (DATA_DIR/cache), keyed by a hash of examples and code. */

@@ -55,12 +55,17 @@ export async function startTestApp(
     module?: Type<unknown>;
     /** Providers to replace, e.g. [[Clock, new FixedClock(...)]]. */
     overrides?: [unknown, unknown][];
+    /** A second instance on this app's database (same SQLite file or PostgreSQL schema); it drops nothing. */
+    sharing?: TestApp;
   } = {},
 ): Promise<TestApp> {
-  const kind = options.database ?? 'sqlite';
+  const kind = options.sharing?.databaseKind ?? options.database ?? 'sqlite';
   const dataDir = mkdtempSync(join(tmpdir(), 'outreach-test-'));
   const saved = Object.fromEntries(ENV_KEYS.map((k) => [k, process.env[k]]));
-  const schema = `t_${process.pid}_${Date.now().toString(36)}_${Math.floor(Math.random() * 1e6)}`;
+  const schema =
+    options.sharing?.databaseEnv.DATABASE_SCHEMA ||
+    `t_${process.pid}_${Date.now().toString(36)}_${Math.floor(Math.random() * 1e6)}`;
+  const sqlitePath = options.sharing?.sqlitePath ?? join(dataDir, 'bot.sqlite');
   Object.assign(process.env, {
     NODE_ENV: 'test',
     DATA_DIR: dataDir,
@@ -77,7 +82,7 @@ export async function startTestApp(
     WEB_CHAT_POLL_IP_RATE_PER_MINUTE: '100000',
     ...(kind === 'postgres'
       ? { DATABASE_URL: process.env.TEST_DATABASE_URL!, DATABASE_SCHEMA: schema }
-      : { DATABASE_URL: `sqlite:${join(dataDir, 'bot.sqlite')}`, DATABASE_SCHEMA: '' }),
+      : { DATABASE_URL: `sqlite:${sqlitePath}`, DATABASE_SCHEMA: '' }),
     ...options.env,
   });
   let builder = Test.createTestingModule({ imports: [options.module ?? AppModule] });
@@ -100,11 +105,11 @@ export async function startTestApp(
     databaseEnv:
       kind === 'postgres'
         ? { DATABASE_URL: process.env.TEST_DATABASE_URL!, DATABASE_SCHEMA: schema }
-        : { DATABASE_URL: `sqlite:${join(dataDir, 'bot.sqlite')}`, DATABASE_SCHEMA: '' },
-    sqlitePath: kind === 'sqlite' ? join(dataDir, 'bot.sqlite') : undefined,
+        : { DATABASE_URL: `sqlite:${sqlitePath}`, DATABASE_SCHEMA: '' },
+    sqlitePath: kind === 'sqlite' ? sqlitePath : undefined,
     close: async () => {
       await app.close();
-      if (kind === 'postgres') {
+      if (kind === 'postgres' && !options.sharing) {
         const client = new Client({ connectionString: process.env.TEST_DATABASE_URL });
         await client.connect();
         await client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);

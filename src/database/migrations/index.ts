@@ -4,6 +4,7 @@ import { Channels1764000000000 } from './1764000000000-channels';
 import { Evidence1764100000000 } from './1764100000000-evidence';
 import { Console1764200000000 } from './1764200000000-console';
 import { WebChatAudience1764320000000 } from './1764320000000-web-chat-audience';
+import { TrainingVersion1764340000000 } from './1764340000000-training-version';
 
 /** In order. A new migration is appended here; never edit one that has shipped. */
 export const MIGRATIONS = [
@@ -13,4 +14,5 @@ export const MIGRATIONS = [
   Evidence1764100000000,
   Console1764200000000,
   WebChatAudience1764320000000,
+  TrainingVersion1764340000000,
 ];
