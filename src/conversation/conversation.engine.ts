@@ -148,6 +148,7 @@ export class ConversationEngine implements InboxHandler, OnModuleInit {
     const input: TurnInput = { kind: event.kind, text, payload: event.payload, understanding };
     const view = this.view(conversation, !existing);
     const decided = route(input, view, new Set(this.intents.keys()));
+    const turnId = turnIdOf(inboxEventId);
     let language: Language = understanding?.language ?? this.languageOf(conversation);
 
     const handedOff = !!conversation.handoffUntil && conversation.handoffUntil.getTime() > now.getTime();
@@ -156,14 +157,14 @@ export class ConversationEngine implements InboxHandler, OnModuleInit {
       // A person has the conversation: the bot stays silent and only keeps the record.
       reply = { messages: [], outcome: 'handoff', planItems: [], topic: decided.topic };
     } else {
-      reply = await this.ask(decided, unit, view, input, language, now);
+      reply = await this.ask(turnId, decided, unit, view, input, language, now);
     }
 
     const effects = this.applyEffects(reply, conversation, now);
     if (effects.language) language = effects.language;
     conversation.language = language;
 
-    if (!handedOff) this.addFollowUps(reply, decided, conversation, view, unit, input, language, now);
+    if (!handedOff) this.addFollowUps(turnId, reply, decided, conversation, view, unit, input, language, now);
 
     const rendered = this.render(reply, language, unit, now);
     const planItems = new Set<PlanItem>(reply.planItems);
@@ -236,6 +237,7 @@ export class ConversationEngine implements InboxHandler, OnModuleInit {
   }
 
   private async ask(
+    turnId: string,
     decided: Route,
     unit: Unit,
     view: ConversationView,
@@ -245,6 +247,7 @@ export class ConversationEngine implements InboxHandler, OnModuleInit {
   ): Promise<Reply> {
     const intent = this.intents.get(decided.intent) ?? this.intents.get('fallback');
     const ctx: TurnContext = {
+      turnId,
       unit: this.units.view(unit, language, now),
       conversation: { ...view, language },
       input,
@@ -277,6 +280,7 @@ export class ConversationEngine implements InboxHandler, OnModuleInit {
 
   /** The privacy notice on first contact; the satisfaction question after a served answer. */
   private addFollowUps(
+    turnId: string,
     reply: Reply,
     decided: Route,
     conversation: ConversationEntity,
@@ -290,6 +294,7 @@ export class ConversationEngine implements InboxHandler, OnModuleInit {
       const intent = this.intents.get(intentName);
       if (!intent) return null;
       const result = intent.handle({
+        turnId,
         unit: this.units.view(unit, language, now),
         conversation: { ...view, language },
         input,
@@ -450,4 +455,9 @@ export class ConversationEngine implements InboxHandler, OnModuleInit {
   private redactOrNull(text: string | undefined): string | null {
     return text === undefined ? null : this.nlu.redact(text);
   }
+}
+
+/** One per inbound event, so every run of its turn (retry, re-run after a conflict) has the same id. */
+function turnIdOf(inboxEventId: number): string {
+  return `inbox:${inboxEventId}`;
 }
