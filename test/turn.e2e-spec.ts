@@ -6,6 +6,8 @@ import { ConversationEntity } from '../src/conversation/conversation.entity';
 import { InboxEventEntity } from '../src/inbox/inbox-event.entity';
 import { InteractionRecordEntity } from '../src/interactions/interaction-record.entity';
 import { InteractionsService } from '../src/interactions/interactions.service';
+import type { Intent, Reply, TurnContext } from '../src/messaging';
+import { PrivacyIntent } from '../intents/privacy/privacy.intent';
 import { eventually, startTestApp, testDatabases, type TestApp } from './support/test-app';
 
 interface ChatResponse {
@@ -98,5 +100,59 @@ describe.each(testDatabases())('a complaint ticket filed in a turn (%s)', (datab
     // Without a key (nothing to recognise a repeat by) every call files a ticket.
     const other = await complaints.create({ ...complaint, sourceKey: null });
     expect(other.id).not.toBe(a.id);
+  });
+});
+
+/** The privacy intent as a follow-up that answers later, or fails. */
+class FlakyPrivacyIntent implements Intent {
+  readonly name = 'privacy';
+  mode: 'async' | 'reject' = 'async';
+  private readonly real = new PrivacyIntent();
+
+  async handle(ctx: TurnContext): Promise<Reply> {
+    await Promise.resolve();
+    if (this.mode === 'reject') throw new Error('privacy notice unavailable (test)');
+    return this.real.handle(ctx);
+  }
+}
+
+describe.each(testDatabases())('follow-ups of a turn (%s)', (database) => {
+  let t: TestApp;
+  const privacy = new FlakyPrivacyIntent();
+  const unhandled: unknown[] = [];
+  const onUnhandled = (reason: unknown) => unhandled.push(reason);
+
+  beforeAll(async () => {
+    process.on('unhandledRejection', onUnhandled);
+    t = await startTestApp({ database, overrides: [[PrivacyIntent, privacy]] });
+  });
+  afterAll(async () => {
+    process.off('unhandledRejection', onUnhandled);
+    await t?.close();
+  });
+
+  const payloads = (res: ChatResponse) =>
+    res.replies.flatMap((r) => r.quickReplies ?? []).map((q) => q.payload);
+
+  it('should add a follow-up that answers asynchronously (the privacy notice on first contact)', async () => {
+    privacy.mode = 'async';
+    const res = await chatWith(t)({ sessionId: `follow-async-${database}`, text: 'quên mật khẩu vneid' });
+    expect(res.intent).toBe('vneid');
+    expect(payloads(res)).toContain('CONSENT_YES');
+  });
+
+  it('should still answer, without the follow-up, when it rejects, and keep serving', async () => {
+    privacy.mode = 'reject';
+    const chat = chatWith(t);
+    const sessionId = `follow-reject-${database}`;
+    const res = await chat({ sessionId, text: 'quên mật khẩu vneid' });
+    expect(res.intent).toBe('vneid');
+    expect(res.replies[0].text).toContain('Quên mật khẩu');
+    expect(payloads(res)).not.toContain('CONSENT_YES');
+    // The notice was not shown, so it is still due: the next turn offers it once it works again.
+    privacy.mode = 'async';
+    const next = await chat({ sessionId, text: 'quên mật khẩu vneid' });
+    expect(payloads(next)).toContain('CONSENT_YES');
+    expect(unhandled).toEqual([]);
   });
 });

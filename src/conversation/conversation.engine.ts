@@ -164,7 +164,8 @@ export class ConversationEngine implements InboxHandler, OnModuleInit {
     if (effects.language) language = effects.language;
     conversation.language = language;
 
-    if (!handedOff) this.addFollowUps(turnId, reply, decided, conversation, view, unit, input, language, now);
+    if (!handedOff)
+      await this.addFollowUps(turnId, reply, decided, conversation, view, unit, input, language, now);
 
     const rendered = this.render(reply, language, unit, now);
     const planItems = new Set<PlanItem>(reply.planItems);
@@ -279,7 +280,7 @@ export class ConversationEngine implements InboxHandler, OnModuleInit {
   }
 
   /** The privacy notice on first contact; the satisfaction question after a served answer. */
-  private addFollowUps(
+  private async addFollowUps(
     turnId: string,
     reply: Reply,
     decided: Route,
@@ -289,19 +290,24 @@ export class ConversationEngine implements InboxHandler, OnModuleInit {
     input: TurnInput,
     language: Language,
     now: Date,
-  ): void {
-    const extra = (intentName: string, topic: string): Reply | null => {
+  ): Promise<void> {
+    // A follow-up is an extra: when it fails the turn still answers, without it.
+    const extra = async (intentName: string, topic: string): Promise<Reply | null> => {
       const intent = this.intents.get(intentName);
       if (!intent) return null;
-      const result = intent.handle({
-        turnId,
-        unit: this.units.view(unit, language, now),
-        conversation: { ...view, language },
-        input,
-        topic,
-        now,
-      });
-      return result instanceof Promise ? null : result;
+      try {
+        return await intent.handle({
+          turnId,
+          unit: this.units.view(unit, language, now),
+          conversation: { ...view, language },
+          input,
+          topic,
+          now,
+        });
+      } catch (error) {
+        this.logger.error({ msg: 'follow-up failed', intent: intentName, topic, error: errorMessage(error) });
+        return null;
+      }
     };
     if (decided.intent === 'privacy') {
       conversation.consentAskedAt ??= now;
@@ -310,7 +316,7 @@ export class ConversationEngine implements InboxHandler, OnModuleInit {
     const askConsent =
       conversation.consent === 'unknown' && !conversation.consentAskedAt && reply.outcome !== 'emergency';
     if (askConsent) {
-      const notice = extra('privacy', 'first_contact');
+      const notice = await extra('privacy', 'first_contact');
       if (notice) {
         reply.messages.push(...notice.messages);
         reply.planItems.push(...notice.planItems);
@@ -328,7 +334,7 @@ export class ConversationEngine implements InboxHandler, OnModuleInit {
       !conversation.flow &&
       reply.messages.length
     ) {
-      const question = extra('satisfaction', 'ask');
+      const question = await extra('satisfaction', 'ask');
       if (question) {
         // Platforms show quick replies on the last message only: the answer's way onward moves
         // under the question, after 👍 / 👎.
