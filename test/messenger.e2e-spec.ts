@@ -60,6 +60,37 @@ describe.each(testDatabases())('Messenger channel (%s)', (database) => {
       .filter((r) => (r.body as { recipient: { id: string }; message?: unknown }).recipient.id === psid);
   const messages = (psid = PSID) => sends(psid).filter((r) => (r.body as { message?: unknown }).message);
 
+  /**
+   * Sends a later text from `psid` and waits until all its replies reached the fake Graph API. One
+   * conversation is served in order (turns and sends), so by then anything that would have been
+   * answered before it has been. Returns the marker's outbox ids.
+   */
+  const marker = async (psid: string): Promise<number[]> => {
+    const payload = fixture<{
+      entry: { messaging: { sender: { id: string }; message: { text: string } }[] }[];
+    }>('messenger/text-message.json');
+    payload.entry[0].messaging[0].sender.id = psid;
+    payload.entry[0].messaging[0].message.text = 'quên mật khẩu vneid';
+    expect((await deliver(payload)).status).toBe(200);
+    const event = await t.db.manager.findOneOrFail(InboxEventEntity, {
+      where: { channel: 'messenger', userId: psid },
+      order: { id: 'DESC' },
+    });
+    return eventually(async () => {
+      const rows = await t.db.manager.findBy(OutboxMessageEntity, { inboxEventId: event.id });
+      const sent = new Set(
+        messages(psid).map((r) => (r.body as { message: { metadata?: string } }).message.metadata),
+      );
+      return rows.length && rows.every((r) => r.status === 'sent' && sent.has(`outbox:${r.id}`))
+        ? rows.map((r) => r.id)
+        : null;
+    });
+  };
+  const outboxIdsSent = (psid = PSID) =>
+    messages(psid).map((r) =>
+      Number((r.body as { message: { metadata: string } }).message.metadata.replace('outbox:', '')),
+    );
+
   describe('GET verification', () => {
     it('should echo the challenge as plain text for the right token and refuse a wrong one', async () => {
       const { query, expected_response } = fixture<{
@@ -162,8 +193,9 @@ describe.each(testDatabases())('Messenger channel (%s)', (database) => {
         expect((await deliver(fixture(file))).status).toBe(200);
       }
       expect(await t.db.manager.count(InboxEventEntity)).toBe(before);
-      await new Promise((r) => setTimeout(r, 300));
-      expect(messages()).toEqual([]);
+      // Only the marker is answered: nothing was sent for the deliveries, reads and echoes before it.
+      const answered = await marker(PSID);
+      expect(outboxIdsSent()).toEqual(answered);
     });
 
     it('should step back when a person answers from the Page inbox (an echo from another app)', async () => {
@@ -210,14 +242,18 @@ describe.each(testDatabases())('Messenger channel (%s)', (database) => {
       (payload as { entry: { messaging: { sender: { id: string } }[] }[] }).entry[0].messaging[0].sender.id =
         psid;
       for (let i = 0; i < 3; i++) expect((await deliver(payload, { fresh: false })).status).toBe(200);
-      await eventually(async () => messages(psid).length > 0);
-      await new Promise((r) => setTimeout(r, 500));
+      const answered = await marker(psid);
       const conversation = await t.db.manager.findOneByOrFail(ConversationEntity, { userId: psid });
+      // One turn for the three deliveries, one for the marker.
       expect(await t.db.manager.countBy(InteractionRecordEntity, { conversationId: conversation.id })).toBe(
-        1,
+        2,
       );
-      const outbox = await t.db.manager.findBy(OutboxMessageEntity, { conversationId: conversation.id });
-      expect(messages(psid)).toHaveLength(outbox.length);
+      const outbox = await t.db.manager.find(OutboxMessageEntity, {
+        where: { conversationId: conversation.id },
+        order: { id: 'ASC' },
+      });
+      expect(outbox.length).toBeGreaterThan(answered.length);
+      expect(outboxIdsSent(psid)).toEqual(outbox.map((r) => r.id));
     });
 
     it('should answer malformed JSON, unknown objects and unknown event types clearly and store nothing', async () => {
@@ -271,11 +307,14 @@ describe.each(testDatabases())('Messenger channel (%s)', (database) => {
           message: { status: 'none' } as unknown as OutboxMessageEntity,
           attempts: [] as OutboxAttemptEntity[],
         };
+      // The message first: its status and its attempt's result commit together, so every attempt
+      // behind the status read is already finished.
+      const message = await t.db.manager.findOneByOrFail(OutboxMessageEntity, { id: first.id });
       const attempts = await t.db.manager.find(OutboxAttemptEntity, {
         where: { outboxId: first.id },
         order: { id: 'ASC' },
       });
-      return { message: await t.db.manager.findOneByOrFail(OutboxMessageEntity, { id: first.id }), attempts };
+      return { message, attempts };
     };
     const text = (psid: string) => {
       const payload = fixture<{
@@ -341,15 +380,25 @@ describe.each(testDatabases())('Messenger channel (%s)', (database) => {
       const failing = { status: 503, body: { error: { message: 'unavailable', code: 2 } } };
       graph.scriptFor(to(psid), ...Array.from({ length: 10 }, () => failing));
       await deliver(text(psid));
-      for (let i = 0; i < 8; i++) {
-        await new Promise((r) => setTimeout(r, 600));
+      // Each attempt is awaited (its result and the message's next state commit together) before
+      // the clock moves past its backoff; more rounds than the bound, so a missing bound shows.
+      let state = await attemptsOf(psid);
+      for (let done = 1; done <= 8 && state.message.status !== 'failed'; done++) {
+        state = await eventually(async () => {
+          const current = await attemptsOf(psid);
+          return current.attempts.filter((a) => a.result).length >= done ? current : null;
+        });
         clock.advance(10 * 60_000);
       }
-      const { message, attempts } = await eventually(async () => {
-        const state = await attemptsOf(psid);
-        return state.message.status === 'failed' ? state : null;
-      }, 15_000);
+      const { message, attempts } = state;
+      expect(message.status).toBe('failed');
       expect(attempts.length).toBe(6);
+      const metadata = `outbox:${message.id}`;
+      expect(
+        graph.requests.filter(
+          (r) => to(psid)(r) && (r.body as { message: { metadata?: string } }).message.metadata === metadata,
+        ),
+      ).toHaveLength(6);
       expect(message.lastError).toMatch(/503/);
     });
 

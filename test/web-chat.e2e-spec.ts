@@ -1,9 +1,10 @@
 import type { FindOptionsWhere } from 'typeorm';
 import { InteractionRecordEntity } from '../src/interactions/interaction-record.entity';
+import { ConversationEngine } from '../src/conversation/conversation.engine';
 import { ConversationEntity } from '../src/conversation/conversation.entity';
 import { InboxEventEntity } from '../src/inbox/inbox-event.entity';
 import { chainHash, GENESIS_HASH } from '../src/interactions/hash-chain';
-import { startTestApp, testDatabases, type TestApp } from './support/test-app';
+import { eventually, startTestApp, testDatabases, type TestApp } from './support/test-app';
 
 interface ChatReply {
   text: string;
@@ -182,17 +183,78 @@ describe.each(testDatabases())('web chat API (%s)', (database) => {
       });
     });
 
-    it('should take turns of one conversation one at a time and several conversations at once', async () => {
-      const one = await Promise.all(
-        Array.from({ length: 6 }, (_, i) => chat({ sessionId: 'serial-1', text: `xin chào ${i}` })),
-      );
-      expect(one).toHaveLength(6);
-      const conversation = await t.db.manager.findOneByOrFail(ConversationEntity, { userId: 'serial-1' });
-      expect(conversation.turnCount).toBe(6);
-      const many = await Promise.all(
-        Array.from({ length: 12 }, (_, i) => chat({ sessionId: `par-${i}`, text: 'hello' })),
-      );
-      expect(many.every((r) => r.language === 'en')).toBe(true);
+    it('should take turns of one conversation one at a time, in the order sent, and several conversations at once', async () => {
+      // Every turn the worker runs is logged where it starts and ends. The first turn of the
+      // conversation is held until all six messages are in the inbox, so a worker that ran them
+      // concurrently or out of order would show it; other conversations' turns are held until two
+      // run at once.
+      const engine = t.app.get(ConversationEngine);
+      const handle = engine.handle.bind(engine);
+      const log: string[] = [];
+      let queued!: () => void;
+      const allQueued = new Promise<void>((resolve) => (queued = resolve));
+      let parallel!: () => void;
+      const twoAtOnce = new Promise<void>((resolve) => (parallel = resolve));
+      // Bounded, so that a worker taking one turn at a time fails the assertion instead of hanging.
+      const heldUntil = (gate: Promise<void>) =>
+        new Promise<void>((resolve) => {
+          const timer = setTimeout(resolve, 5000);
+          void gate.then(() => {
+            clearTimeout(timer);
+            resolve();
+          });
+        });
+      let inFlight = 0;
+      let maxInFlight = 0;
+      const spy = jest.spyOn(engine, 'handle').mockImplementation(async (event, inboxEventId, ack) => {
+        if (event.userId === 'serial-1') {
+          log.push(`start ${event.text}`);
+          await allQueued;
+          try {
+            return await handle(event, inboxEventId, ack);
+          } finally {
+            log.push(`end ${event.text}`);
+          }
+        }
+        inFlight++;
+        maxInFlight = Math.max(maxInFlight, inFlight);
+        if (inFlight >= 2) parallel();
+        try {
+          await heldUntil(twoAtOnce);
+          return await handle(event, inboxEventId, ack);
+        } finally {
+          inFlight--;
+        }
+      });
+      try {
+        const inbox = () =>
+          t.db.manager.find(InboxEventEntity, { where: { userId: 'serial-1' }, order: { id: 'ASC' } });
+        const sent: Promise<ChatResponse>[] = [];
+        for (let i = 0; i < 6; i++) {
+          sent.push(chat({ sessionId: 'serial-1', text: `xin chào ${i}` }));
+          // The next message only once this one is in the inbox: the order sent is known.
+          await eventually(async () => (await inbox()).length === i + 1);
+        }
+        queued();
+        const one = await Promise.all(sent);
+        expect(one).toHaveLength(6);
+        expect(log).toEqual(
+          Array.from({ length: 6 }, (_, i) => [`start xin chào ${i}`, `end xin chào ${i}`]).flat(),
+        );
+        const conversation = await t.db.manager.findOneByOrFail(ConversationEntity, { userId: 'serial-1' });
+        expect(conversation.turnCount).toBe(6);
+        // The evidence log has the same order: record i answers message i.
+        const mine = await records({ conversationId: conversation.id });
+        expect(mine.map((r) => r.inboxEventId)).toEqual((await inbox()).map((e) => e.id));
+
+        const many = await Promise.all(
+          Array.from({ length: 12 }, (_, i) => chat({ sessionId: `par-${i}`, text: 'hello' })),
+        );
+        expect(many.every((r) => r.language === 'en')).toBe(true);
+        expect(maxInFlight).toBeGreaterThanOrEqual(2);
+      } finally {
+        spy.mockRestore();
+      }
     });
   });
 

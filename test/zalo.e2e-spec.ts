@@ -3,6 +3,7 @@ import { ZaloTokenService } from '../src/channels/zalo/zalo-token.service';
 import { ZaloTokenEntity } from '../src/channels/zalo/zalo-token.entity';
 import { ConversationEntity } from '../src/conversation/conversation.entity';
 import { InboxEventEntity } from '../src/inbox/inbox-event.entity';
+import { InteractionRecordEntity } from '../src/interactions/interaction-record.entity';
 import { OutboxAttemptEntity } from '../src/outbox/outbox-attempt.entity';
 import { OutboxMessageEntity } from '../src/outbox/outbox-message.entity';
 import { zaloFake, type PlatformFake, type RecordedRequest } from './fakes/platform-fake';
@@ -203,9 +204,21 @@ describe.each(testDatabases())('Zalo OA channel (%s)', (database) => {
       message: { text: 'xin chào', msg_id: `dup.${database}` },
     };
     for (let i = 0; i < 3; i++) expect((await deliver(event, { fresh: false })).status).toBe(200);
-    await eventually(async () => sendsTo('Z_DUP').length > 0);
-    await new Promise((r) => setTimeout(r, 400));
+    // A later message in the same conversation: turns and sends of one conversation go in order,
+    // so once all its replies are out, a second answer to the re-delivered event would be too.
+    const marker = { ...event, message: { text: 'quên mật khẩu vneid', msg_id: `dup-marker.${database}` } };
+    expect((await deliver(marker, { fresh: false })).status).toBe(200);
+    const markerEvent = await t.db.manager.findOneOrFail(InboxEventEntity, {
+      where: { channel: 'zalo', userId: 'Z_DUP' },
+      order: { id: 'DESC' },
+    });
+    await eventually(async () => {
+      const rows = await t.db.manager.findBy(OutboxMessageEntity, { inboxEventId: markerEvent.id });
+      return rows.length > 0 && rows.every((r) => r.status === 'sent');
+    });
     const conversation = await t.db.manager.findOneByOrFail(ConversationEntity, { userId: 'Z_DUP' });
+    expect(await t.db.manager.countBy(InboxEventEntity, { channel: 'zalo', userId: 'Z_DUP' })).toBe(2);
+    expect(await t.db.manager.countBy(InteractionRecordEntity, { conversationId: conversation.id })).toBe(2);
     expect(sendsTo('Z_DUP')).toHaveLength(
       await t.db.manager.countBy(OutboxMessageEntity, { conversationId: conversation.id }),
     );

@@ -230,6 +230,7 @@ export class ComplaintIntent implements Intent {
       occurredWhen: open(data.when),
       contact,
       consented: ctx.conversation.consent === 'granted',
+      sourceKey: ctx.turnId,
     });
     const paragraphs = [text('complaint:flow.created', { code: ticket.code })];
     paragraphs.push(text(contact ? 'complaint:flow.created_contact' : 'complaint:flow.created_no_contact'));

@@ -11,6 +11,7 @@ export type TicketStatus = 'received' | 'in_progress' | 'resolved' | 'rejected';
 @Index('uq_ticket_code', ['code'], { unique: true })
 @Index('ix_ticket_unit', ['unitId', 'status', 'id'])
 @Index('ix_ticket_created', ['unitId', 'createdAt'])
+@Index('uq_ticket_source', ['sourceKey'], { unique: true })
 export class ComplaintTicketEntity {
   @PrimaryGeneratedColumn({ type: 'integer' })
   id: number;
@@ -61,6 +62,10 @@ export class ComplaintTicketEntity {
 
   @Column({ type: 'bigint', transformer: epochMs })
   updatedAt: Date;
+
+  /** The turn that filed it (opaque, one per inbound event): a re-run of that turn gets this ticket back. */
+  @Column({ type: 'varchar', length: 64, nullable: true })
+  sourceKey: string | null;
 
   /** When it reached resolved or rejected (handled). */
   @Column({ type: 'bigint', nullable: true, transformer: epochMs })

@@ -45,6 +45,14 @@ export class ComplaintRepository {
     return this.db.manager.findOne(ComplaintTicketEntity, { where: { code } });
   }
 
+  /** Outside a transaction it reads committed rows only: what a concurrent turn has filed. */
+  findBySourceKey(
+    sourceKey: string,
+    manager: EntityManager = this.db.manager,
+  ): Promise<ComplaintTicketEntity | null> {
+    return manager.findOne(ComplaintTicketEntity, { where: { sourceKey } });
+  }
+
   findById(id: number): Promise<ComplaintTicketEntity | null> {
     return this.db.manager.findOne(ComplaintTicketEntity, { where: { id } });
   }

@@ -26,6 +26,11 @@ export interface NewComplaint {
   contact: string | null;
   /** Whether the citizen accepted the privacy notice: otherwise the texts are kept redacted. */
   consented: boolean;
+  /**
+   * The turn filing it (opaque, stable across re-runs of the turn): the same key gets the same
+   * ticket back, so a retried turn neither files a second complaint nor shows another code.
+   */
+  sourceKey?: string | null;
 }
 
 /** What a citizen may learn from a code: never the complaint's text or the contact. */
@@ -61,13 +66,17 @@ export class ComplaintsService {
     return this.box.decrypt(sealed);
   }
 
+  /** Files a ticket, or returns the one already filed under the same source key. */
   async create(input: NewComplaint): Promise<ComplaintTicketEntity> {
     const keep = (text: string | null) => (text === null ? null : input.consented ? text : redact(text));
+    const sourceKey = input.sourceKey ?? null;
     for (let attempt = 1; ; attempt++) {
       const now = this.clock.now();
       const year = Number(localParts(now).date.slice(0, 4));
       try {
         return await this.db.transaction(async (manager) => {
+          const filed = sourceKey ? await this.repository.findBySourceKey(sourceKey, manager) : null;
+          if (filed) return filed;
           const code = formatTicketCode(year, (await this.repository.lastSequence(manager, year)) + 1);
           const ticket = await this.repository.insert(manager, {
             code,
@@ -85,6 +94,7 @@ export class ComplaintsService {
             createdAt: now,
             updatedAt: now,
             handledAt: null,
+            sourceKey,
           });
           await this.repository.addEvent(manager, {
             ticketId: ticket.id,
@@ -98,8 +108,12 @@ export class ComplaintsService {
           return ticket;
         });
       } catch (error) {
+        if (!(error instanceof QueryFailedError)) throw error;
+        // The same turn ran twice at once (two instances): the unique key let one file the ticket.
+        const filed = sourceKey ? await this.repository.findBySourceKey(sourceKey) : null;
+        if (filed) return filed;
         // Two instances took the same number: take the next one.
-        if (error instanceof QueryFailedError && attempt < 5) continue;
+        if (attempt < 5) continue;
         throw error;
       }
     }

@@ -148,6 +148,7 @@ export class ConversationEngine implements InboxHandler, OnModuleInit {
     const input: TurnInput = { kind: event.kind, text, payload: event.payload, understanding };
     const view = this.view(conversation, !existing);
     const decided = route(input, view, new Set(this.intents.keys()));
+    const turnId = turnIdOf(inboxEventId);
     let language: Language = understanding?.language ?? this.languageOf(conversation);
 
     const handedOff = !!conversation.handoffUntil && conversation.handoffUntil.getTime() > now.getTime();
@@ -156,14 +157,15 @@ export class ConversationEngine implements InboxHandler, OnModuleInit {
       // A person has the conversation: the bot stays silent and only keeps the record.
       reply = { messages: [], outcome: 'handoff', planItems: [], topic: decided.topic };
     } else {
-      reply = await this.ask(decided, unit, view, input, language, now);
+      reply = await this.ask(turnId, decided, unit, view, input, language, now);
     }
 
     const effects = this.applyEffects(reply, conversation, now);
     if (effects.language) language = effects.language;
     conversation.language = language;
 
-    if (!handedOff) this.addFollowUps(reply, decided, conversation, view, unit, input, language, now);
+    if (!handedOff)
+      await this.addFollowUps(turnId, reply, decided, conversation, view, unit, input, language, now);
 
     const rendered = this.render(reply, language, unit, now);
     const planItems = new Set<PlanItem>(reply.planItems);
@@ -237,6 +239,7 @@ export class ConversationEngine implements InboxHandler, OnModuleInit {
   }
 
   private async ask(
+    turnId: string,
     decided: Route,
     unit: Unit,
     view: ConversationView,
@@ -246,6 +249,7 @@ export class ConversationEngine implements InboxHandler, OnModuleInit {
   ): Promise<Reply> {
     const intent = this.intents.get(decided.intent) ?? this.intents.get('fallback');
     const ctx: TurnContext = {
+      turnId,
       unit: this.units.view(unit, language, now),
       conversation: { ...view, language },
       input,
@@ -277,7 +281,8 @@ export class ConversationEngine implements InboxHandler, OnModuleInit {
   }
 
   /** The privacy notice on first contact; the satisfaction question after a served answer. */
-  private addFollowUps(
+  private async addFollowUps(
+    turnId: string,
     reply: Reply,
     decided: Route,
     conversation: ConversationEntity,
@@ -286,18 +291,24 @@ export class ConversationEngine implements InboxHandler, OnModuleInit {
     input: TurnInput,
     language: Language,
     now: Date,
-  ): void {
-    const extra = (intentName: string, topic: string): Reply | null => {
+  ): Promise<void> {
+    // A follow-up is an extra: when it fails the turn still answers, without it.
+    const extra = async (intentName: string, topic: string): Promise<Reply | null> => {
       const intent = this.intents.get(intentName);
       if (!intent) return null;
-      const result = intent.handle({
-        unit: this.units.view(unit, language, now),
-        conversation: { ...view, language },
-        input,
-        topic,
-        now,
-      });
-      return result instanceof Promise ? null : result;
+      try {
+        return await intent.handle({
+          turnId,
+          unit: this.units.view(unit, language, now),
+          conversation: { ...view, language },
+          input,
+          topic,
+          now,
+        });
+      } catch (error) {
+        this.logger.error({ msg: 'follow-up failed', intent: intentName, topic, error: errorMessage(error) });
+        return null;
+      }
     };
     if (decided.intent === 'privacy') {
       conversation.consentAskedAt ??= now;
@@ -306,7 +317,7 @@ export class ConversationEngine implements InboxHandler, OnModuleInit {
     const askConsent =
       conversation.consent === 'unknown' && !conversation.consentAskedAt && reply.outcome !== 'emergency';
     if (askConsent) {
-      const notice = extra('privacy', 'first_contact');
+      const notice = await extra('privacy', 'first_contact');
       if (notice) {
         reply.messages.push(...notice.messages);
         reply.planItems.push(...notice.planItems);
@@ -324,7 +335,7 @@ export class ConversationEngine implements InboxHandler, OnModuleInit {
       !conversation.flow &&
       reply.messages.length
     ) {
-      const question = extra('satisfaction', 'ask');
+      const question = await extra('satisfaction', 'ask');
       if (question) {
         // Platforms show quick replies on the last message only: the answer's way onward moves
         // under the question, after 👍 / 👎.
@@ -451,4 +462,9 @@ export class ConversationEngine implements InboxHandler, OnModuleInit {
   private redactOrNull(text: string | undefined): string | null {
     return text === undefined ? null : this.nlu.redact(text);
   }
+}
+
+/** One per inbound event, so every run of its turn (retry, re-run after a conflict) has the same id. */
+function turnIdOf(inboxEventId: number): string {
+  return `inbox:${inboxEventId}`;
 }

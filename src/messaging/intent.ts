@@ -53,6 +53,11 @@ export interface TurnInput {
 }
 
 export interface TurnContext {
+  /**
+   * Opaque and the same every time this turn runs (a retry, a re-run after a conflict): the key for
+   * an effect that must happen once per turn, such as filing a complaint ticket.
+   */
+  turnId: string;
   unit: UnitView;
   conversation: ConversationView;
   input: TurnInput;

@@ -3,6 +3,7 @@ import { Complaints1763900000000 } from './1763900000000-complaints';
 import { Channels1764000000000 } from './1764000000000-channels';
 import { Evidence1764100000000 } from './1764100000000-evidence';
 import { Console1764200000000 } from './1764200000000-console';
+import { TicketSource1764310000000 } from './1764310000000-ticket-source';
 import { WebChatAudience1764320000000 } from './1764320000000-web-chat-audience';
 import { TrainingVersion1764340000000 } from './1764340000000-training-version';
 
@@ -13,6 +14,7 @@ export const MIGRATIONS = [
   Channels1764000000000,
   Evidence1764100000000,
   Console1764200000000,
+  TicketSource1764310000000,
   WebChatAudience1764320000000,
   TrainingVersion1764340000000,
 ];
