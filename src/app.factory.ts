@@ -8,7 +8,7 @@ import { parseTrustProxy, type TrustProxy } from './common/trust-proxy';
 import { HttpErrorFilter } from './common/http-exception.filter';
 import { createValidationPipe } from './common/validation.pipe';
 
-export const BODY_LIMIT = 1024 * 1024;
+const BODY_LIMIT = 1024 * 1024;
 
 /** The console serves only its own scripts, styles and images, and is never framed. */
 const CONSOLE_HEADERS = {

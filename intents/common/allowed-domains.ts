@@ -2,7 +2,7 @@
  * Where the bot's links may point: official government sites and the units' own sites (from the
  * units file). A link to anything else is a content error (checked by intents/content.spec.ts).
  */
-export const ALLOWED_LINK_DOMAINS = [
+const ALLOWED_LINK_DOMAINS = [
   'dichvucong.gov.vn',
   'vneid.gov.vn',
   'baohiemxahoi.gov.vn',

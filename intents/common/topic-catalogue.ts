@@ -1,7 +1,7 @@
 import type { PlanItem, Reply, ReplyButton, Text, TurnContext } from '../../src/messaging';
 import { answered, link, message, quick, text, topicChoices } from './reply-kit';
 
-export interface TopicSpec {
+interface TopicSpec {
   /** Official links shown as buttons under the answer (https, allowed domains only). */
   links?: { titleKey: string; url: string }[];
   /** Topics offered next as quick replies (same intent). */

@@ -108,7 +108,7 @@ export class ComplaintIntent implements Intent {
     // A message that already tells what happened is the description: do not ask for it again.
     const said = ctx.input.text?.trim() ?? '';
     if (said.length >= 40 && ctx.input.understanding?.intent === 'complaint') {
-      return this.askWhere(ctx, { description: this.complaints.seal(said) }, true);
+      return this.askWhere({ description: this.complaints.seal(said) }, true);
     }
     return this.ask(
       [text('complaint:flow.sorry'), text('complaint:flow.ask_what')],
@@ -143,7 +143,7 @@ export class ComplaintIntent implements Intent {
             quick('complaint:flow.cancel_button', 'complaint:file:cancel'),
           ]);
         data.description = this.complaints.seal(said);
-        return this.askWhere(ctx, data, false);
+        return this.askWhere(data, false);
       case 'where':
         data.location = arg === 'skip' || !said ? null : this.complaints.seal(said);
         return this.ask([text('complaint:flow.ask_when')], { intent: FLOW, step: 'when', data }, [
@@ -190,7 +190,7 @@ export class ComplaintIntent implements Intent {
     }
   }
 
-  private askWhere(ctx: TurnContext, data: FlowState['data'], fromFirstMessage: boolean): Reply {
+  private askWhere(data: FlowState['data'], fromFirstMessage: boolean): Reply {
     return this.ask(
       [
         ...(fromFirstMessage

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { parse } from 'yaml';
 import { fromRoot } from '../../src/common/project-root';
 
-export interface Figures {
+interface Figures {
   baseSalary: { value: number; asOf: string };
   household: { firstMemberRate: number; ladder: number[] };
   student: { rate: number; minimumStateSupport: number };

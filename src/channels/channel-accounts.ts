@@ -4,7 +4,7 @@ import { AppConfig } from '../config/app-config';
 import type { Unit } from '../units/unit';
 import { UnitsService } from '../units/units.service';
 
-export interface MessengerAccount {
+interface MessengerAccount {
   unitId: string;
   pageId: string;
   appSecret: string;

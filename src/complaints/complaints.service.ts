@@ -14,7 +14,7 @@ import type { TicketEventEntity } from './ticket-event.entity';
 export const TICKET_STATUSES: TicketStatus[] = ['received', 'in_progress', 'resolved', 'rejected'];
 const HANDLED: TicketStatus[] = ['resolved', 'rejected'];
 
-export interface NewComplaint {
+interface NewComplaint {
   unitId: string;
   conversationId: string;
   channel: string;
@@ -34,7 +34,7 @@ export interface NewComplaint {
 }
 
 /** What a citizen may learn from a code: never the complaint's text or the contact. */
-export interface TicketStatusView {
+interface TicketStatusView {
   code: string;
   unitId: string;
   status: TicketStatus;

@@ -72,7 +72,7 @@ function absolute(path: string): string {
   return isAbsolute(path) ? path : resolve(projectRoot(), path);
 }
 
-export function parseDatabaseUrl(url: string | undefined, dataDir: string, schema?: string): DatabaseTarget {
+function parseDatabaseUrl(url: string | undefined, dataDir: string, schema?: string): DatabaseTarget {
   if (!url) return { type: 'sqlite', path: join(dataDir, 'bot.sqlite') };
   if (url.startsWith('sqlite:')) {
     const path = url.slice('sqlite:'.length).replace(/^\/\/(?=\/)/, '');

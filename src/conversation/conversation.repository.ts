@@ -44,10 +44,6 @@ export class ConversationRepository {
     if (!result.affected) throw new ConcurrentTurnError(`conversation ${id} changed during the turn`);
   }
 
-  async update(id: string, changes: Partial<ConversationEntity>): Promise<void> {
-    await this.db.transaction((manager) => manager.update(ConversationEntity, { id }, changes));
-  }
-
   addStaffRequest(
     manager: EntityManager,
     request: Omit<StaffRequestEntity, 'id' | 'closedAt' | 'closedBy' | 'note' | 'status'>,

@@ -11,7 +11,7 @@ import { ConversationRepository } from './conversation.repository';
 import type { StaffRequestEntity } from './staff-request.entity';
 import { StaffDeskRepository } from './staff-desk.repository';
 
-export interface WaitingItem {
+interface WaitingItem {
   conversation: ConversationEntity;
   /** Open requests of this conversation (hand-off, callback, data deletion), oldest first. */
   requests: StaffRequestEntity[];

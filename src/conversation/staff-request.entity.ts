@@ -1,7 +1,7 @@
 import { Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
 import { epochMs } from '../database/columns';
 
-export type StaffRequestKind = 'handoff' | 'data_deletion' | 'callback';
+type StaffRequestKind = 'handoff' | 'data_deletion' | 'callback';
 
 /** Something a person at the unit must do: take over a conversation, call back, delete data. */
 @Entity('staff_request')

@@ -6,7 +6,7 @@ import type { Button, OutboundMessage, QuickReply } from '../messaging/outbound-
 import type { Reply, Text } from '../messaging/reply';
 import { loadLocales, type LocaleResources } from './locale-loader';
 
-export class MissingTextError extends Error {
+class MissingTextError extends Error {
   override readonly name = 'MissingTextError';
 }
 

@@ -16,7 +16,7 @@ export interface ChainReport {
   broken: ChainBreak | null;
 }
 
-export function contentOf(r: InteractionRecordEntity): ChainedContent {
+function contentOf(r: InteractionRecordEntity): ChainedContent {
   return {
     unitId: r.unitId,
     seq: r.seq,

@@ -199,17 +199,6 @@ export class InteractionQueryRepository {
       .getOne();
   }
 
-  /** Full records of a unit in chain order (verification, exports). */
-  chainPage(unitId: string, afterSeq: number, limit: number): Promise<InteractionRecordEntity[]> {
-    return this.db.manager
-      .getRepository(InteractionRecordEntity)
-      .createQueryBuilder('r')
-      .where('r.unitId = :unitId AND r.seq > :afterSeq', { unitId, afterSeq })
-      .orderBy('r.seq', 'ASC')
-      .limit(limit)
-      .getMany();
-  }
-
   /** The most recent fallbacks whose (redacted) text was kept. */
   async fallbacks(unitIds: string[], from: Date, to: Date, limit: number): Promise<TurnRow[]> {
     return (await this.turns({ unitIds, from, to, outcome: 'fallback', withText: true, limit })).rows;

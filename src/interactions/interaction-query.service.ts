@@ -41,10 +41,6 @@ export class InteractionQueryService {
     return this.repository.turn(id);
   }
 
-  chainPage(unitId: string, afterSeq: number, limit = 1000) {
-    return this.repository.chainPage(unitId, afterSeq, limit);
-  }
-
   fallbacks(unitIds: string[], from: Date, to: Date, limit = 500): Promise<TurnRow[]> {
     return unitIds.length ? this.repository.fallbacks(unitIds, from, to, limit) : Promise.resolve([]);
   }

@@ -16,7 +16,7 @@ import type { InteractionRetentionEntity } from './interaction-retention.entity'
 import { InteractionRepository } from './interaction.repository';
 import type { ReportRow } from './report-row';
 
-export interface InteractionDraft {
+interface InteractionDraft {
   unitId: string;
   occurredAt: Date;
   channel: ChannelName;
@@ -92,10 +92,6 @@ export class InteractionsService {
       occurredAt: draft.occurredAt,
       hash,
     });
-  }
-
-  byConversation(conversationId: string): Promise<InteractionRecordEntity[]> {
-    return this.repository.byConversation(conversationId);
   }
 
   byInboxEvent(inboxEventId: number): Promise<InteractionRecordEntity | null> {

@@ -13,7 +13,3 @@ export const PLAN_ITEMS = [
 ] as const;
 
 export type PlanItem = (typeof PLAN_ITEMS)[number];
-
-export function isPlanItem(value: unknown): value is PlanItem {
-  return typeof value === 'string' && (PLAN_ITEMS as readonly string[]).includes(value);
-}

@@ -4,15 +4,6 @@ import type { PlanItem } from './plan-item';
 /** How a turn ended, as counted in the reports. */
 export type Outcome = 'answered' | 'clarified' | 'fallback' | 'handoff' | 'ticket' | 'emergency';
 
-export const OUTCOMES: readonly Outcome[] = [
-  'answered',
-  'clarified',
-  'fallback',
-  'handoff',
-  'ticket',
-  'emergency',
-];
-
 /** A text to render: an i18n key "namespace:path" and its parameters. Text itself lives in locales/. */
 export interface Text {
   key: string;

@@ -24,7 +24,7 @@ export const DEFAULT_FEATURES: FeaturizerOptions = {
 };
 
 /** The raw n-grams of the three views, prefixed by view so that they never collide. */
-export function extractTerms(n: Normalized, options: FeaturizerOptions = DEFAULT_FEATURES): string[][] {
+function extractTerms(n: Normalized, options: FeaturizerOptions = DEFAULT_FEATURES): string[][] {
   const words: string[] = [];
   const stripped: string[] = [];
   for (let i = 0; i < n.tokens.length; i++) {

@@ -12,9 +12,9 @@ export interface Thresholds {
   emergency: number;
 }
 
-export const DEFAULT_THRESHOLDS: Thresholds = { answer: 0.45, clarify: 0.3, emergency: 0.45 };
+const DEFAULT_THRESHOLDS: Thresholds = { answer: 0.45, clarify: 0.3, emergency: 0.45 };
 
-export interface LabelledSample {
+interface LabelledSample {
   normalized: Normalized;
   intent: string;
   topic: string;

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { trainModel, type TrainedModel, type TrainingInput } from './model-training';
 
-export type TrainerMode = 'worker' | 'worker-ts' | 'main-thread';
+type TrainerMode = 'worker' | 'worker-ts' | 'main-thread';
 
 interface WorkerEntry {
   mode: TrainerMode;

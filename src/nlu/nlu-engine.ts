@@ -11,7 +11,7 @@ import { loadTeencode, Normalizer, type Normalized } from './normalizer';
 import { hashExamples, type Example } from './training-data';
 
 /** Bump when features, training or normalisation change: cached models of older code are not reused. */
-export const MODEL_VERSION = 'nlu-5';
+const MODEL_VERSION = 'nlu-5';
 
 export interface CalibrationRow {
   text: string;

@@ -1,8 +1,8 @@
 import { isAbsolute, join } from 'node:path';
 import { Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import { fromRoot } from '../common/project-root';
-import type { Entity, Understanding } from '../messaging/understanding';
-import { recognise, redact } from './entity-recognizer';
+import type { Understanding } from '../messaging/understanding';
+import { redact } from './entity-recognizer';
 import { ModelTrainer } from './model-trainer';
 import { trainModel, type TrainedModel } from './model-training';
 import { NluEngine, type UnderstandContext } from './nlu-engine';
@@ -10,7 +10,7 @@ import type { Example } from './training-data';
 
 export { CALIBRATION_FILE } from './model-training';
 
-export interface AddedExample {
+interface AddedExample {
   intent: string;
   topic: string;
   text: string;
@@ -50,10 +50,6 @@ export class NluService implements OnModuleInit, OnModuleDestroy {
 
   understand(text: string, context?: UnderstandContext): Understanding {
     return this.ready().understand(text, context);
-  }
-
-  recognise(text: string): Entity[] {
-    return recognise(text);
   }
 
   redact(text: string): string {

@@ -19,7 +19,7 @@ const PHONE = /(?<![\p{L}\p{N}])(?:\+?84|0)(?:[\s.-]?\d){8,10}(?![\p{L}\p{N}])/g
 const EMOJI = /\p{Extended_Pictographic}/gu;
 const KEEP_NUMBERS = new Set(['115', '113', '114']);
 
-export type TeencodeMap = Map<string, string[]>;
+type TeencodeMap = Map<string, string[]>;
 
 export function loadTeencode(path = fromRoot('src/nlu/data/teencode.tsv')): TeencodeMap {
   const map: TeencodeMap = new Map();

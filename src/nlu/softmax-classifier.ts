@@ -10,7 +10,7 @@ export interface TrainOptions {
 export const DEFAULT_TRAINING: TrainOptions = { epochs: 30, learningRate: 0.5, l2: 1e-5, seed: 7 };
 
 /** Small deterministic PRNG (mulberry32): the same data always gives the same model. */
-export function seededRandom(seed: number): () => number {
+function seededRandom(seed: number): () => number {
   let a = seed >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { parse } from 'yaml';
 import { fromRoot } from '../common/project-root';
 
-export const STYLES = ['vi', 'vi_unaccented', 'teencode', 'en'] as const;
+const STYLES = ['vi', 'vi_unaccented', 'teencode', 'en'] as const;
 export type Style = (typeof STYLES)[number];
 
 export interface Example {

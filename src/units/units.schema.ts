@@ -24,7 +24,7 @@ export class LocalizedText {
   @IsString() @MinLength(1) en: string;
 }
 
-export class PhoneEntry {
+class PhoneEntry {
   @ValidateNested() @Type(() => LocalizedText) label: LocalizedText;
   @IsString()
   @Matches(/^(TO_FILL|\+?[0-9][0-9 .]{2,18})$/, {
@@ -33,13 +33,13 @@ export class PhoneEntry {
   phone: string;
 }
 
-export class DepartmentEntry {
+class DepartmentEntry {
   @ValidateNested() @Type(() => LocalizedText) name: LocalizedText;
   @IsOptional() @ValidateNested() @Type(() => LocalizedText) location?: LocalizedText;
   @IsOptional() @IsString() phone?: string;
 }
 
-export class PlanItemRef {
+class PlanItemRef {
   @IsIn(PLAN_ITEMS, { message: `planItems[].id must be one of ${PLAN_ITEMS.join(', ')}` })
   id: string;
   /** Where the item stands in the unit's own plan, for report tables. */
@@ -79,7 +79,7 @@ export class WeeklySchedule {
   sun?: string[];
 }
 
-export class MessengerUnitConfig {
+class MessengerUnitConfig {
   @IsString() pageId: string;
   /** Names of environment variables holding the secrets; secrets never sit in this file. */
   @IsString() @Matches(/^[A-Z][A-Z0-9_]*$/) appSecretEnv: string;
@@ -88,7 +88,7 @@ export class MessengerUnitConfig {
   @IsOptional() @IsBoolean() humanAgentTag?: boolean;
 }
 
-export class ZaloUnitConfig {
+class ZaloUnitConfig {
   @IsString() oaId: string;
   @IsString() appId: string;
   @IsString() @Matches(/^[A-Z][A-Z0-9_]*$/) appSecretEnv: string;
@@ -97,7 +97,7 @@ export class ZaloUnitConfig {
   @IsString() @Matches(/^[A-Z][A-Z0-9_]*$/) refreshTokenEnv: string;
 }
 
-export class LinkEntry {
+class LinkEntry {
   @ValidateNested() @Type(() => LocalizedText) label: LocalizedText;
   @IsString()
   @Matches(/^(TO_FILL|https:\/\/[^\s]+)$/, { message: 'url must be an https:// address or TO_FILL' })

@@ -44,14 +44,6 @@ export class UnitsService implements OnModuleInit {
     return this.catalog.units.find((u) => u.id === id);
   }
 
-  byMessengerPageId(pageId: string): Unit | undefined {
-    return this.catalog.units.find((u) => u.messenger?.pageId === pageId);
-  }
-
-  byZaloOaId(oaId: string): Unit | undefined {
-    return this.catalog.units.find((u) => u.zalo?.oaId === oaId);
-  }
-
   /** null when the unit has not filled in its office hours. */
   staffAvailable(unit: Unit, at: Date = this.clock.now()): boolean | null {
     return unit.officeHours ? isOpen(unit.officeHours, this.catalog.holidays, at) : null;
@@ -97,7 +89,7 @@ export class UnitsService implements OnModuleInit {
   }
 }
 
-export function formatLocal(at: Date, language: Language): string {
+function formatLocal(at: Date, language: Language): string {
   return new Intl.DateTimeFormat(language === 'vi' ? 'vi-VN' : 'en-GB', {
     timeZone: VN_TIME_ZONE,
     weekday: 'long',

@@ -1,7 +1,7 @@
 import type { InboundEvent } from '../../messaging/inbound-event';
 import type { UnroutedEvent } from '../../inbox/inbox.service';
 
-export type ParsedEvent =
+type ParsedEvent =
   | { type: 'event'; event: InboundEvent }
   | { type: 'unrouted'; event: UnroutedEvent }
   | { type: 'ignored'; reason: string };
@@ -36,7 +36,7 @@ interface Envelope {
 }
 
 /** Our own sends carry metadata "outbox:<id>"; an echo without it was typed by a person. */
-export const OUR_METADATA = /^outbox:\d+$/;
+const OUR_METADATA = /^outbox:\d+$/;
 /** Facebook's "like" sticker (the thumbs-up button). */
 const LIKE_STICKERS = new Set([369239263222822, 369239343222814, 369239383222810]);
 

@@ -2,7 +2,7 @@ import type { OutboundMessage } from '../../messaging/outbound-message';
 import { splitText, toE164, truncate } from '../text-split';
 
 /** Messenger's limits (Send API, quick replies and button template pages). */
-export const LIMITS = {
+const LIMITS = {
   text: 2000,
   templateText: 640,
   quickReplies: 13,

@@ -3,7 +3,7 @@ import axios, { type AxiosInstance } from 'axios';
 import type { SendResult } from '../../messaging/channel-sender';
 import { ChannelAccounts } from '../channel-accounts';
 
-export interface GraphError {
+interface GraphError {
   message?: string;
   type?: string;
   code?: number;

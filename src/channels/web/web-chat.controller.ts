@@ -39,7 +39,7 @@ import { WebChatThrottlerGuard } from './web-chat.throttler';
 const TURN_TIMED_OUT = 'turn timed out';
 
 /** Lone surrogates (broken Unicode from a bad client) become U+FFFD instead of breaking storage. */
-export function wellFormed(text: string): string {
+function wellFormed(text: string): string {
   return text.toWellFormed();
 }
 

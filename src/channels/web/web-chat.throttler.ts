@@ -22,7 +22,7 @@ interface ChatRequest {
 const MINUTE_MS = 60_000;
 
 /** The session a request speaks for: the body's sessionId (POST) or the query's (the poll). */
-export function sessionOf(request: ChatRequest): string | undefined {
+function sessionOf(request: ChatRequest): string | undefined {
   const source = request.method === 'GET' ? request.query : request.body;
   const id = (source as { sessionId?: unknown } | undefined)?.sessionId;
   return typeof id === 'string' && id.length > 0 && id.length <= 64 ? id : undefined;
@@ -31,7 +31,7 @@ export function sessionOf(request: ChatRequest): string | undefined {
 const isPoll = (context: ExecutionContext) =>
   context.switchToHttp().getRequest<ChatRequest>().method === 'GET';
 
-export function webChatThrottlers(env: EnvironmentVariables): ThrottlerOptions[] {
+function webChatThrottlers(env: EnvironmentVariables): ThrottlerOptions[] {
   return [
     {
       name: 'session',

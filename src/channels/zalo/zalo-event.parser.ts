@@ -1,7 +1,7 @@
 import type { UnroutedEvent } from '../../inbox/inbox.service';
 import type { InboundEvent } from '../../messaging/inbound-event';
 
-export type ParsedZaloEvent =
+type ParsedZaloEvent =
   | { type: 'event'; event: InboundEvent }
   | { type: 'unrouted'; event: UnroutedEvent }
   | { type: 'ignored'; reason: string };

@@ -11,10 +11,6 @@ export class ZaloTokenRepository {
     return this.db.manager.findOne(ZaloTokenEntity, { where: { oaId } });
   }
 
-  all(): Promise<ZaloTokenEntity[]> {
-    return this.db.manager.find(ZaloTokenEntity);
-  }
-
   async insertIfMissing(row: ZaloTokenEntity): Promise<void> {
     await this.db.transaction(async (m) => {
       await m.createQueryBuilder().insert().into(ZaloTokenEntity).values(row).orIgnore().execute();

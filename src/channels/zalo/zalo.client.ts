@@ -14,7 +14,7 @@ export interface ZaloTokenPair {
   expiresInSeconds: number;
 }
 
-export class ZaloOAuthError extends Error {
+class ZaloOAuthError extends Error {
   override readonly name = 'ZaloOAuthError';
 }
 

@@ -16,7 +16,7 @@ import { ZaloClient, type ZaloResponse } from './zalo.client';
 import { ZaloTokenService } from './zalo-token.service';
 
 /** Zalo's limits as far as they are documented (channels.md B.6; the button limits are UNCERTAIN). */
-export const ZALO_LIMITS = { text: 2000, buttons: 5, title: 100 };
+const ZALO_LIMITS = { text: 2000, buttons: 5, title: 100 };
 const WINDOW_MS = 7 * 24 * 3600_000;
 
 type ZaloButton = { title: string; type: string; payload: string | Record<string, string> };
