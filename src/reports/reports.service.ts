@@ -29,6 +29,8 @@ export interface ReportRequest {
   period: string;
   language: Language;
   outDir: string;
+  /** Called after each page of records with the number read so far (a console job's progress). */
+  onProgress?: (records: number) => Promise<void>;
 }
 
 export interface ReportFile {
@@ -125,6 +127,7 @@ export class ReportsService {
             if (!last || row.seq > last.seq) last = row;
             await csv.write(csvRow(row));
           }
+          await request.onProgress?.(csv.rows);
         }
         const head = (await this.interactions.head(unit.id)) ?? { seq: 0, hash: '' };
         chain.push({
