@@ -35,7 +35,7 @@ describe.each(testDatabases())('console report exports as jobs (%s)', (database)
       .type('form')
       .send({ _csrf: s.csrf, unit, period, language: 'vi' })
       .expect(303);
-    return res.headers.location as string;
+    return res.headers.location;
   }
 
   function download(s: ConsoleSession, path: string) {

@@ -3,9 +3,8 @@ import { bigintNumber, epochMs } from '../database/columns';
 import type { ChainReport } from '../interactions/chain-verifier';
 
 export type ReportJobStatus = 'queued' | 'running' | 'done' | 'failed';
-/** Where a running job is: starting, reading records, writing the files, checking chains, storing. */
-export type ReportJobPhase =
-  'queued' | 'starting' | 'records' | 'files' | 'verify' | 'store' | 'done' | 'failed';
+/** Where a running job is: starting, reading records (then writing the files), checking chains, storing. */
+export type ReportJobPhase = 'queued' | 'starting' | 'records' | 'verify' | 'store' | 'done' | 'failed';
 
 export interface ReportJobFile {
   name: string;

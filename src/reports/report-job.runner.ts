@@ -34,7 +34,7 @@ export class ReportJobRunner implements OnApplicationBootstrap, BeforeApplicatio
   private stopped = true;
   private timer?: NodeJS.Timeout;
   private ticking?: Promise<void>;
-  private current?: { job: ReportJobEntity; child: ChildProcess; exited: Promise<void> };
+  private current?: { job: ReportJobEntity; child: ChildProcess; exited: Promise<void>; renewedAt: number };
 
   constructor(
     private readonly jobs: ReportJobRepository,
@@ -84,6 +84,9 @@ export class ReportJobRunner implements OnApplicationBootstrap, BeforeApplicatio
   private async tick(): Promise<void> {
     const now = this.clock.now();
     if (this.current) {
+      // A quarter of the lease between renewals: a few writes per minute, and room for a slow one.
+      if (Date.now() - this.current.renewedAt < LEASE_MS / 4) return;
+      this.current.renewedAt = Date.now();
       if (!(await this.jobs.renew(this.current.job.id, this.owner, new Date(now.getTime() + LEASE_MS))))
         this.current.child.kill('SIGTERM');
       return;
@@ -124,7 +127,7 @@ export class ReportJobRunner implements OnApplicationBootstrap, BeforeApplicatio
         });
       });
     });
-    this.current = { job, child, exited };
+    this.current = { job, child, exited, renewedAt: Date.now() };
     this.logger.log({ msg: 'report job started', jobId: job.id, unitId: job.unitId, period: job.period });
   }
 
