@@ -3,6 +3,7 @@ import { createHash } from 'node:crypto';
 import { fromRoot } from '../src/common/project-root';
 import { ConsoleAuditEntity } from '../src/console/console-audit.entity';
 import { ReportJobEntity } from '../src/reports/report-job.entity';
+import { ReportJobRepository } from '../src/reports/report-job.repository';
 import { addConsoleUser, consoleLogin, type ConsoleSession } from './support/console-helpers';
 import { ensureBuilt } from './support/app-process';
 import { eventually, startTestApp, testDatabases, type TestApp } from './support/test-app';
@@ -225,6 +226,32 @@ describe.each(testDatabases())('console report exports as jobs (%s)', (database)
     const failed = await finished(id, 30_000);
     expect(failed).toMatchObject({ status: 'failed', owner: null });
     expect(failed.error).toMatch(/instance running it stopped/);
+  });
+
+  it('should let exactly one claimer run a queued job (instances racing for it)', async () => {
+    const repository = t.app.get(ReportJobRepository);
+    const queued = await repository.insertQueued({
+      id: '00000000-0000-4000-8000-00000000c1a1',
+      unitId: C,
+      period: '2026-Q4',
+      language: 'vi',
+      requestedBy: 'staff-a@example.org',
+      requestedById: null,
+      createdAt: new Date(),
+    });
+    expect(queued).not.toBeNull();
+    // Two more instances race this app's own runner for the same row.
+    const claims = await Promise.all([
+      repository.claim('instance-x', new Date(), 60_000),
+      repository.claim('instance-y', new Date(), 60_000),
+    ]);
+    const won = claims.filter((c) => c?.id === queued!.id);
+    expect(won.length).toBeLessThanOrEqual(1);
+    // Whoever won, the job was started once; a racer's win is ended here (it has no report process).
+    if (won[0]) await repository.fail(queued!.id, won[0].owner!, 'test racer', new Date());
+    const end = await finished(queued!.id);
+    expect(end.attempts).toBe(1);
+    expect(end.status).toBe(won[0] ? 'failed' : 'done');
   });
 
   it("should not let another unit's account see, download or ask for a unit's export", async () => {
