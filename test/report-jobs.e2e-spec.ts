@@ -1,9 +1,10 @@
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { fromRoot } from '../src/common/project-root';
 import { ConsoleAuditEntity } from '../src/console/console-audit.entity';
 import { ReportJobEntity } from '../src/reports/report-job.entity';
 import { ReportJobRepository } from '../src/reports/report-job.repository';
+import { REPORT_JOB_ENTRY } from '../src/reports/report-job.runner';
 import { addConsoleUser, consoleLogin, type ConsoleSession } from './support/console-helpers';
 import { ensureBuilt } from './support/app-process';
 import { eventually, startTestApp, testDatabases, type TestApp } from './support/test-app';
@@ -21,6 +22,8 @@ describe.each(testDatabases())('console report exports as jobs (%s)', (database)
   let staffA: ConsoleSession;
   let viewerB: ConsoleSession;
 
+  // Through the app's write queue: on SQLite the app and the test share one connection.
+  const insertJob = (row: ReportJobEntity) => t.db.transaction((m) => m.insert(ReportJobEntity, row));
   const job = (id: string) => t.db.manager.findOneByOrFail(ReportJobEntity, { id });
   const finished = (id: string, timeoutMs = 180_000) =>
     eventually(async () => {
@@ -170,7 +173,7 @@ describe.each(testDatabases())('console report exports as jobs (%s)', (database)
   it('should take back a job left running by an instance that died', async () => {
     const now = Date.now();
     const id = '00000000-0000-4000-8000-00000000dead';
-    await t.db.manager.insert(ReportJobEntity, {
+    await insertJob({
       id,
       unitId: B,
       period: '2026-Q4',
@@ -202,7 +205,7 @@ describe.each(testDatabases())('console report exports as jobs (%s)', (database)
   it('should fail a job whose instance died too many times, with a clear message', async () => {
     const now = Date.now();
     const id = '00000000-0000-4000-8000-0000000dead3';
-    await t.db.manager.insert(ReportJobEntity, {
+    await insertJob({
       id,
       unitId: C,
       period: '2026-Q4',
@@ -253,6 +256,59 @@ describe.each(testDatabases())('console report exports as jobs (%s)', (database)
     expect(end.attempts).toBe(1);
     expect(end.status).toBe(won[0] ? 'failed' : 'done');
   });
+
+  it('should stop the report process when the instance that started it dies, leaving the job to its lease', async () => {
+    const id = '00000000-0000-4000-8000-0000000000a1';
+    const now = Date.now();
+    await insertJob({
+      id,
+      unitId: A,
+      period: '2026-Q3',
+      language: 'vi',
+      requestedBy: 'staff-a@example.org',
+      requestedById: null,
+      status: 'running',
+      phase: 'starting',
+      processed: 0,
+      error: null,
+      attempts: 1,
+      owner: 'doomed-instance',
+      leaseUntil: new Date(now + 3_600_000),
+      createdAt: new Date(now),
+      startedAt: new Date(now),
+      updatedAt: new Date(now),
+      finishedAt: null,
+      files: null,
+      verification: null,
+    });
+    // A stand-in for an instance: starts the report process as the runner does, then is killed.
+    const instance = spawn(
+      process.execPath,
+      [
+        '-e',
+        `const c = require('node:child_process').spawn(process.execPath, [${JSON.stringify(REPORT_JOB_ENTRY)}, '--job', '${id}', '--owner', 'doomed-instance'], { stdio: ['ignore', 'ignore', 'ignore', 'ipc'] });
+         process.stdout.write(c.pid + '\\n'); setInterval(() => {}, 1000);`,
+      ],
+      { env: { ...process.env }, stdio: ['ignore', 'pipe', 'ignore'] },
+    );
+    const pid = await new Promise<number>((resolve) =>
+      instance.stdout.once('data', (d: Buffer) => resolve(Number(d.toString().trim()))),
+    );
+    await eventually(async () => (await job(id)).processed > 0, 60_000);
+    instance.kill('SIGKILL');
+    const alive = () => {
+      try {
+        process.kill(pid, 0);
+        return true;
+      } catch {
+        return false;
+      }
+    };
+    await eventually(async () => !alive(), 30_000);
+    // Stopped mid-way: neither done nor failed, it waits for its lease to lapse and another instance.
+    expect(await job(id)).toMatchObject({ status: 'running', owner: 'doomed-instance' });
+    await t.app.get(ReportJobRepository).fail(id, 'doomed-instance', 'test cleanup', new Date());
+  }, 120_000);
 
   it("should not let another unit's account see, download or ask for a unit's export", async () => {
     const [own] = await t.db.manager.find(ReportJobEntity, {
