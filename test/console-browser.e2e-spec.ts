@@ -3,6 +3,7 @@ import { existsSync, mkdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { ComplaintTicketEntity } from '../src/complaints/complaint-ticket.entity';
+import { ensureBuilt } from './support/app-process';
 import { addConsoleUser, PASSWORD } from './support/console-helpers';
 import { startTestApp, type TestApp } from './support/test-app';
 
@@ -33,6 +34,7 @@ if (!haveChromium)
 
   beforeAll(async () => {
     mkdirSync(SHOTS, { recursive: true });
+    ensureBuilt(); // the report export runs in the compiled report process
     t = await startTestApp();
     await t.app.listen(0, '127.0.0.1');
     const address = t.app.getHttpServer().address() as { port: number };
@@ -180,6 +182,11 @@ if (!haveChromium)
       page.waitForURL(/\/console\/reports\/[0-9a-f-]{36}$/),
       page.click('#report-form button'),
     ]);
+    await expect(page.locator('#job-status').textContent()).resolves.toMatch(
+      /Đang chờ lập|Đang lập|Đã lập xong/,
+    );
+    // The job page reloads itself while the report is made, then shows the files.
+    await page.waitForSelector('#verification', { timeout: 60_000 });
     await expect(page.locator('#verification').textContent()).resolves.toContain('Toàn vẹn');
     await shot(page, '13-report');
     for (const name of ['report.xlsx', 'report.docx', 'interactions.csv', 'manifest.json']) {

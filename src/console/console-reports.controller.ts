@@ -1,7 +1,3 @@
-import { randomUUID } from 'node:crypto';
-import { existsSync } from 'node:fs';
-import { readdir, readFile, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import {
   BadRequestException,
   Body,
@@ -11,6 +7,7 @@ import {
   NotFoundException,
   Param,
   Post,
+  Query,
   Res,
   UseFilters,
   UseGuards,
@@ -18,13 +15,13 @@ import {
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { Clock } from '../common/clock';
-import { AppConfig } from '../config/app-config';
 import { localParts } from '../units/office-hours';
 import { ConsoleAuditService } from './console-audit.service';
 import { ConsoleAuthGuard, Ctx } from './console-auth.guard';
 import { ConsoleExceptionFilter } from './console-exception.filter';
 import { parsePeriod, PeriodError } from '../reports/report-period';
-import { ConsoleReports, type ChainReport } from './console-reports';
+import type { ReportJobEntity } from '../reports/report-job.entity';
+import { ReportJobsService } from '../reports/report-jobs.service';
 import { ALL_UNITS } from './console-user.entity';
 import { csrfField, formatTime, html, page, select, unitName, type ConsoleContext } from './console-view';
 
@@ -34,46 +31,38 @@ const FILES: Record<string, string> = {
   'interactions.csv': 'text/csv; charset=utf-8',
   'manifest.json': 'application/json; charset=utf-8',
 };
+const JOB_ID = /^[0-9a-f-]{36}$/;
 
-interface ReportMeta {
-  id: string;
-  unitId: string;
-  period: string;
-  language: string;
-  createdBy: string;
-  createdAt: string;
-  files: { name: string; sha256: string }[];
-  verification: ChainReport[];
-}
-
-/** Period reports: generated on request into DATA_DIR/console-reports/<id>/, downloaded from there. */
+/**
+ * Period reports as jobs: a POST queues one and answers at once with its page, which follows the
+ * progress and then offers the files. The work runs in a report process (src/reports/report-job.runner.ts),
+ * the files live in the database so that any instance serves them, and downloads are streamed.
+ */
 @ApiExcludeController()
 @Controller('console/reports')
 @UseGuards(ConsoleAuthGuard)
 @UseFilters(ConsoleExceptionFilter)
 export class ConsoleReportsController {
-  private readonly root: string;
-
   constructor(
-    private readonly reports: ConsoleReports,
+    private readonly jobs: ReportJobsService,
     private readonly audit: ConsoleAuditService,
     private readonly clock: Clock,
-    config: AppConfig,
-  ) {
-    this.root = join(config.dataDir, 'console-reports');
-  }
+  ) {}
 
   private mayRead(ctx: ConsoleContext, unitId: string): boolean {
     return unitId === ALL_UNITS ? ctx.user.unitId === ALL_UNITS : ctx.unitIds.includes(unitId);
   }
 
-  private async meta(ctx: ConsoleContext, id: string): Promise<ReportMeta> {
-    if (!/^[0-9a-f-]{36}$/.test(id)) throw new NotFoundException();
-    const file = join(this.root, id, 'meta.json');
-    if (!existsSync(file)) throw new NotFoundException();
-    const meta = JSON.parse(await readFile(file, 'utf8')) as ReportMeta;
-    if (!this.mayRead(ctx, meta.unitId)) throw new NotFoundException();
-    return meta;
+  /** Another unit's job is "not found", exactly like one that does not exist. */
+  private async job(ctx: ConsoleContext, id: string): Promise<ReportJobEntity> {
+    if (!JOB_ID.test(id)) throw new NotFoundException();
+    const job = await this.jobs.find(id);
+    if (!job || !this.mayRead(ctx, job.unitId)) throw new NotFoundException();
+    return job;
+  }
+
+  private unitLabel(ctx: ConsoleContext, unitId: string): string {
+    return unitId === ALL_UNITS ? ctx.t('filter.all_units') : unitName(ctx, unitId);
   }
 
   @Get()
@@ -82,13 +71,9 @@ export class ConsoleReportsController {
   async index(@Ctx() ctx: ConsoleContext): Promise<string> {
     const { date } = localParts(this.clock.now());
     const quarter = `${date.slice(0, 4)}-Q${Math.floor((Number(date.slice(5, 7)) - 1) / 3) + 1}`;
-    const ids = existsSync(this.root) ? await readdir(this.root) : [];
-    const metas: ReportMeta[] = [];
-    for (const id of ids) {
-      const meta = await this.meta(ctx, id).catch(() => null);
-      if (meta) metas.push(meta);
-    }
-    metas.sort((a, b) => b.createdAt.localeCompare(a.createdAt));
+    const jobs = await this.jobs.list(
+      ctx.user.unitId === ALL_UNITS ? [ALL_UNITS, ...ctx.unitIds] : ctx.unitIds,
+    );
     const units = [
       ...(ctx.user.unitId === ALL_UNITS ? [{ value: ALL_UNITS, label: ctx.t('filter.all_units') }] : []),
       ...ctx.units.map((u) => ({ value: u.id, label: u.name[ctx.lang] })),
@@ -110,16 +95,16 @@ export class ConsoleReportsController {
       </form>
       <h2>${ctx.t('report.previous')}</h2>
       ${
-        metas.length
-          ? html`<ul class="cards-list">
-              ${metas.slice(0, 50).map(
-                (m) =>
+        jobs.length
+          ? html`<ul class="cards-list" id="jobs">
+              ${jobs.map(
+                (j) =>
                   html`<li class="item">
-                    <a href="/console/reports/${m.id}"
-                      >${m.period} ·
-                      ${m.unitId === ALL_UNITS ? ctx.t('filter.all_units') : unitName(ctx, m.unitId)}</a
+                    <a href="/console/reports/${j.id}">${j.period} · ${this.unitLabel(ctx, j.unitId)}</a>
+                    <span class="meta"
+                      >${formatTime(j.createdAt, ctx.lang)} · ${j.requestedBy} ·
+                      ${ctx.t(`report.status.${j.status}`)}</span
                     >
-                    <span class="meta">${formatTime(new Date(m.createdAt), ctx.lang)} · ${m.createdBy}</span>
                   </li>`,
               )}
             </ul>`
@@ -144,65 +129,76 @@ export class ConsoleReportsController {
       throw error;
     }
     const language = body.language === 'en' ? 'en' : 'vi';
-    const id = randomUUID();
-    const outDir = join(this.root, id);
-    const result = await this.reports.generate({ unitId, period, language, outDir });
-    const verification: ChainReport[] = [];
-    for (const unit of unitId === ALL_UNITS ? ctx.unitIds : [unitId])
-      verification.push(await this.reports.verify(unit));
-    const meta: ReportMeta = {
-      id,
+    const { job, created } = await this.jobs.request({
       unitId,
       period,
       language,
-      createdBy: ctx.user.email,
-      createdAt: this.clock.now().toISOString(),
-      files: result.files,
-      verification,
-    };
-    await writeFile(join(outDir, 'meta.json'), JSON.stringify(meta, null, 2));
+      requestedBy: { id: ctx.user.id, email: ctx.user.email },
+    });
     await this.audit.record(
       ctx.user,
       'export',
       unitId === ALL_UNITS ? null : unitId,
-      `${period}`,
-      'generated',
+      period,
+      created ? 'requested' : `refused: ${job.period} already in progress`,
     );
-    await reply.status(303).header('location', `/console/reports/${id}`).send();
+    const location = `/console/reports/${job.id}${created ? '' : '?busy=1'}`;
+    await reply.status(303).header('location', location).send();
   }
 
   @Get(':id')
   @Header('content-type', 'text/html; charset=utf-8')
   @Header('cache-control', 'no-store')
-  async show(@Ctx() ctx: ConsoleContext, @Param('id') id: string): Promise<string> {
-    const m = await this.meta(ctx, id);
+  async show(
+    @Ctx() ctx: ConsoleContext,
+    @Param('id') id: string,
+    @Query('busy') busy: unknown,
+  ): Promise<string> {
+    const j = await this.job(ctx, id);
+    const inProgress = j.status === 'queued' || j.status === 'running';
+    const files = j.files ?? [];
     const body = html`<dl class="facts">
         <dt>${ctx.t('col.unit')}</dt>
-        <dd>${m.unitId === ALL_UNITS ? ctx.t('filter.all_units') : unitName(ctx, m.unitId)}</dd>
+        <dd>${this.unitLabel(ctx, j.unitId)}</dd>
         <dt>${ctx.t('report.period')}</dt>
-        <dd>${m.period}</dd>
+        <dd>${j.period}</dd>
         <dt>${ctx.t('col.time')}</dt>
-        <dd>${formatTime(new Date(m.createdAt), ctx.lang)} · ${m.createdBy}</dd>
+        <dd>${formatTime(j.createdAt, ctx.lang)} · ${j.requestedBy}</dd>
+        <dt>${ctx.t('report.state')}</dt>
+        <dd id="job-status" data-status="${j.status}">
+          ${ctx.t(`report.status.${j.status}`)}
+          ${j.status === 'running' ? html` · ${ctx.t(`report.phase.${j.phase}`, { count: j.processed })}` : ''}
+        </dd>
       </dl>
-      <h2>${ctx.t('report.files')}</h2>
-      <ul class="files" id="files">
-        ${m.files.map((f) => html`<li><a href="/console/reports/${m.id}/${f.name}" download>${f.name}</a> <code class="hash">${f.sha256}</code></li>`)}
-      </ul>
-      <h2>${ctx.t('report.verification')}</h2>
-      <ul class="cards-list" id="verification">
-        ${m.verification.map(
-          (v) =>
-            html`<li class="item ${v.broken ? 'bad' : 'good'}">
-              <strong>${unitName(ctx, v.unitId)}</strong>:
-              ${
-                v.broken
-                  ? ctx.t('report.chain_broken', { seq: v.broken.seq, reason: v.broken.reason })
-                  : ctx.t('report.chain_ok', { checked: v.checked, seq: v.headSeq })
-              } <code class="hash">${v.headHash}</code>
-            </li>`,
-        )}
-      </ul>`;
-    return page(ctx, '/console/reports', `${ctx.t('nav.reports')} ${m.period}`, body);
+      ${inProgress ? html`<p class="hint">${ctx.t('report.wait')}</p>` : ''}
+      ${j.attempts > 1 && j.status !== 'failed' ? html`<p class="hint">${ctx.t('report.resumed')}</p>` : ''}
+      ${j.status === 'failed' ? html`<p class="flash error" id="job-error" role="alert">${ctx.t('report.failed', { error: j.error ?? '' })}</p>` : ''}
+      ${
+        j.status === 'done'
+          ? html`<h2>${ctx.t('report.files')}</h2>
+              <ul class="files" id="files">
+                ${files.map((f) => html`<li><a href="/console/reports/${j.id}/${f.name}" download>${f.name}</a> <span class="meta">${f.bytes.toLocaleString(ctx.lang)} B</span> <code class="hash">${f.sha256}</code></li>`)}
+              </ul>
+              <h2>${ctx.t('report.verification')}</h2>
+              <ul class="cards-list" id="verification">
+                ${(j.verification ?? []).map(
+                  (v) =>
+                    html`<li class="item ${v.broken ? 'bad' : 'good'}">
+                      <strong>${unitName(ctx, v.unitId)}</strong>:
+                      ${
+                        v.broken
+                          ? ctx.t('report.chain_broken', { seq: v.broken.seq, reason: v.broken.reason })
+                          : ctx.t('report.chain_ok', { checked: v.checked, seq: v.headSeq })
+                      } <code class="hash">${v.headHash}</code>
+                    </li>`,
+                )}
+              </ul>`
+          : ''
+      }`;
+    return page(ctx, '/console/reports', `${ctx.t('nav.reports')} ${j.period}`, body, {
+      flash: busy === '1' ? { kind: 'error', text: ctx.t('report.busy') } : null,
+      refreshSeconds: inProgress ? 2 : undefined,
+    });
   }
 
   @Get(':id/:name')
@@ -212,20 +208,21 @@ export class ConsoleReportsController {
     @Param('name') name: string,
     @Res() reply: FastifyReply,
   ): Promise<void> {
-    const m = await this.meta(ctx, id);
-    if (!FILES[name] || !m.files.some((f) => f.name === name)) throw new NotFoundException();
-    const bytes = await readFile(join(this.root, id, name));
+    const j = await this.job(ctx, id);
+    const file = j.status === 'done' ? j.files?.find((f) => f.name === name) : undefined;
+    if (!FILES[name] || !file) throw new NotFoundException();
     await this.audit.record(
       ctx.user,
       'export',
-      m.unitId === ALL_UNITS ? null : m.unitId,
-      `${m.period}/${name}`,
+      j.unitId === ALL_UNITS ? null : j.unitId,
+      `${j.period}/${name}`,
       'download',
     );
     await reply
       .header('content-type', FILES[name])
-      .header('content-disposition', `attachment; filename="${m.period}-${name}"`)
+      .header('content-length', String(file.bytes))
+      .header('content-disposition', `attachment; filename="${j.period.replace(/[^\w.:-]/g, '_')}-${name}"`)
       .header('cache-control', 'no-store')
-      .send(bytes);
+      .send(this.jobs.open(j, file));
   }
 }

@@ -94,7 +94,12 @@ export function page(
   active: string,
   title: string,
   body: SafeHtml,
-  options: { scripts?: string[]; flash?: { kind: 'ok' | 'error'; text: string } | null } = {},
+  options: {
+    scripts?: string[];
+    flash?: { kind: 'ok' | 'error'; text: string } | null;
+    /** Reload every this many seconds (a page that follows work in progress, without scripts). */
+    refreshSeconds?: number;
+  } = {},
 ): string {
   const nav = NAV.filter((n) => !n.minRole || ctx.user.role === n.minRole).map(
     (n) => html`<a href="${n.path}" class="${n.path === active ? 'active' : ''}">${ctx.t(n.key)}</a>`,
@@ -119,16 +124,24 @@ export function page(
         ${body}
       </main>`,
     options.scripts,
+    options.refreshSeconds,
   );
 }
 
-export function document(lang: Language, title: string, body: SafeHtml, scripts: string[] = []): string {
+export function document(
+  lang: Language,
+  title: string,
+  body: SafeHtml,
+  scripts: string[] = [],
+  refreshSeconds?: number,
+): string {
   return `<!doctype html>${
     html`<html lang="${lang}">
       <head>
         <meta charset="utf-8" />
         <meta name="viewport" content="width=device-width, initial-scale=1" />
         <meta name="robots" content="noindex" />
+        ${refreshSeconds ? html`<meta http-equiv="refresh" content="${refreshSeconds}" />` : ''}
         <title>${title}</title>
         <link rel="stylesheet" href="/console/assets/console.css" />
       </head>

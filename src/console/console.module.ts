@@ -14,7 +14,6 @@ import { ConsoleAuthService } from './console-auth.service';
 import { ConsoleDeskController } from './console-desk.controller';
 import { ConsoleExceptionFilter } from './console-exception.filter';
 import { ConsoleLoginController } from './console-login.controller';
-import { ConsoleReports, EvidenceConsoleReports } from './console-reports';
 import { ConsoleReportsController } from './console-reports.controller';
 import { ConsoleSessionEntity } from './console-session.entity';
 import { ConsoleUserEntity } from './console-user.entity';
@@ -25,7 +24,7 @@ import { TrainingExampleEntity } from './training-example.entity';
 import { TrainingSync } from './training-sync.service';
 import { TrainingVersionEntity } from './training-version.entity';
 import { InteractionsModule } from '../interactions/interactions.module';
-import { ReportsModule } from '../reports/reports.module';
+import { ReportJobsModule } from '../reports/report-jobs.module';
 
 /** The staff console (/console): accounts and sessions, the pages, the audit trail. */
 @Module({
@@ -44,7 +43,7 @@ import { ReportsModule } from '../reports/reports.module';
     NluModule,
     InteractionQueriesModule,
     InteractionsModule,
-    ReportsModule,
+    ReportJobsModule,
     ComplaintsModule,
     ConversationModule,
   ],
@@ -56,7 +55,6 @@ import { ReportsModule } from '../reports/reports.module';
     ConsoleAuthGuard,
     ConsoleExceptionFilter,
     TrainingSync,
-    { provide: ConsoleReports, useClass: EvidenceConsoleReports },
   ],
   exports: [ConsoleAuthService, ConsoleRepository],
 })

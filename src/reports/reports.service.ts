@@ -29,6 +29,8 @@ export interface ReportRequest {
   period: string;
   language: Language;
   outDir: string;
+  /** Called after each page of records with the number read so far (a console job's progress). */
+  onProgress?: (records: number) => Promise<void>;
 }
 
 export interface ReportFile {
@@ -132,6 +134,7 @@ export class ReportsService {
             contentVersions.add(row.contentVersion);
             await csv.write(csvRow(row));
           }
+          await request.onProgress?.(csv.rows);
         }
         const head = (await this.interactions.head(unit.id)) ?? { seq: 0, hash: '' };
         chain.push({

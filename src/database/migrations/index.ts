@@ -5,6 +5,7 @@ import { Evidence1764100000000 } from './1764100000000-evidence';
 import { Console1764200000000 } from './1764200000000-console';
 import { TicketSource1764310000000 } from './1764310000000-ticket-source';
 import { WebChatAudience1764320000000 } from './1764320000000-web-chat-audience';
+import { ReportJobs1764330000000 } from './1764330000000-report-jobs';
 import { TrainingVersion1764340000000 } from './1764340000000-training-version';
 
 /** In order. A new migration is appended here; never edit one that has shipped. */
@@ -16,5 +17,6 @@ export const MIGRATIONS = [
   Console1764200000000,
   TicketSource1764310000000,
   WebChatAudience1764320000000,
+  ReportJobs1764330000000,
   TrainingVersion1764340000000,
 ];
