@@ -1,11 +1,13 @@
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Logger } from '@nestjs/common';
 import { NluService } from './nlu.service';
 
 describe(NluService.name, () => {
   let service: NluService;
 
   beforeAll(async () => {
+    Logger.overrideLogger(false);
     process.env.NLU_CACHE_DIR = join(tmpdir(), 'outreach-test-nlu-cache');
     service = new NluService();
     service.onModuleInit();
