@@ -29,7 +29,6 @@ export interface InboxHandler {
   resultOf(inboxEventId: number): Promise<TurnResult | null>;
 }
 
-const LEASE_MS = 120_000;
 const POLL_MS = 500;
 const MAX_ATTEMPTS = 5;
 
@@ -51,6 +50,7 @@ export class InboxWorker implements OnApplicationBootstrap, BeforeApplicationShu
   private stopped = true;
   private wake?: () => void;
   private loop?: Promise<void>;
+  private heartbeat?: NodeJS.Timeout;
 
   constructor(
     private readonly repository: InboxRepository,
@@ -71,6 +71,17 @@ export class InboxWorker implements OnApplicationBootstrap, BeforeApplicationShu
     if (recovered) this.logger.warn({ msg: 'inbox events resumed after a restart', count: recovered });
     this.stopped = false;
     this.loop = this.run();
+    // Keeps the claims of turns in flight alive; a dead instance stops beating and its rows expire.
+    const lease = this.config.env.INBOX_LEASE_MS;
+    this.heartbeat = setInterval(() => void this.beat(lease), Math.max(100, Math.floor(lease / 3)));
+    this.heartbeat.unref();
+  }
+
+  private async beat(leaseMs: number): Promise<void> {
+    if (!this.running.size) return;
+    await this.repository
+      .extendLeases(this.owner, new Date(this.clock.now().getTime() + leaseMs))
+      .catch((error) => this.logger.error({ msg: 'inbox heartbeat failed', error: errorMessage(error) }));
   }
 
   /**
@@ -90,6 +101,7 @@ export class InboxWorker implements OnApplicationBootstrap, BeforeApplicationShu
       Promise.allSettled([this.loop, ...this.running.values()]),
       new Promise((resolve) => setTimeout(resolve, Math.max(0, deadline - Date.now())).unref()),
     ]);
+    clearInterval(this.heartbeat);
   }
 
   private async hasQueued(): Promise<boolean> {
@@ -140,7 +152,7 @@ export class InboxWorker implements OnApplicationBootstrap, BeforeApplicationShu
           this.activeKeys,
           this.owner,
           this.clock.now(),
-          LEASE_MS,
+          this.config.env.INBOX_LEASE_MS,
         );
       } catch (error) {
         if (!this.stopped) this.logger.error({ msg: 'inbox claim failed', error: errorMessage(error) });
@@ -171,11 +183,11 @@ export class InboxWorker implements OnApplicationBootstrap, BeforeApplicationShu
   }
 
   private async process(row: InboxEventEntity): Promise<void> {
-    if (!this.handler) throw new Error('no inbox handler registered');
     try {
+      if (!this.handler) throw new Error('no inbox handler registered');
       const event = this.inbox.decode(row);
       const result = await this.handler.handle(event, row.id, {
-        complete: (manager, redactedText) => this.inbox.complete(manager, row.id, redactedText),
+        complete: (manager, redactedText) => this.inbox.complete(manager, row.id, this.owner, redactedText),
       });
       this.settle(row.id, (w) => w.resolve(result));
     } catch (error) {
@@ -189,7 +201,7 @@ export class InboxWorker implements OnApplicationBootstrap, BeforeApplicationShu
         willRetry: retry,
         error: message,
       });
-      await this.repository.release(row.id, message, retryAt).catch((e) =>
+      await this.repository.release(row.id, this.owner, message, retryAt).catch((e) =>
         this.logger.error({
           msg: 'could not release inbox event',
           inboxEventId: row.id,

@@ -3,6 +3,7 @@ import { Complaints1763900000000 } from './1763900000000-complaints';
 import { Channels1764000000000 } from './1764000000000-channels';
 import { Evidence1764100000000 } from './1764100000000-evidence';
 import { Console1764200000000 } from './1764200000000-console';
+import { QueueLeases1764300000000 } from './1764300000000-queue-leases';
 
 /** In order. A new migration is appended here; never edit one that has shipped. */
 export const MIGRATIONS = [
@@ -11,4 +12,5 @@ export const MIGRATIONS = [
   Channels1764000000000,
   Evidence1764100000000,
   Console1764200000000,
+  QueueLeases1764300000000,
 ];
