@@ -1,5 +1,7 @@
 import { Logger } from '@nestjs/common';
 import { currentCorrelationId, withCorrelationId } from '../src/common/correlation';
+import { ConsoleAuthService } from '../src/console/console-auth.service';
+import { ConsoleRepository } from '../src/console/console.repository';
 import { InboxRepository, LeaseLostError } from '../src/inbox/inbox.repository';
 import { InboxWorker } from '../src/inbox/inbox.worker';
 import { OutboxRepository } from '../src/outbox/outbox.repository';
@@ -113,5 +115,111 @@ describe.each(testDatabases())('queue leases (%s)', (database) => {
     await eventually(async () => (await outbox.find(row.id))?.status === 'failed');
     const failed = warnings.find((w) => w.msg === 'delivery attempt failed');
     expect(failed?.correlationId).toBe('corr-delivery-1');
+  });
+});
+
+describe.each(testDatabases())('queue retention (%s)', (database) => {
+  let t: TestApp;
+
+  beforeEach(async () => {
+    // A short grace: the pending row left on purpose would otherwise hold the close for the default 10 s.
+    t = await startTestApp({ database, env: { QUEUE_RETENTION_DAYS: '30', SHUTDOWN_GRACE_MS: '500' } });
+  });
+  afterEach(() => t.close());
+
+  it('should purge old processed inbox events and finished bot replies, keep recent, open and staff rows, and still dedupe a redelivery', async () => {
+    const worker = t.app.get(InboxWorker);
+    await worker.beforeApplicationShutdown();
+    const inbox = t.app.get(InboxRepository, { strict: false });
+    const outbox = t.app.get(OutboxService);
+    const now = new Date();
+    const old = new Date(now.getTime() - 40 * 86_400_000);
+    const recent = new Date(now.getTime() - 1 * 86_400_000);
+    const row = (externalId: string, receivedAt: Date, status: 'done' | 'pending' | 'ignored') => ({
+      channel: 'messenger',
+      externalId,
+      unitId: 'so-y-te-khanh-hoa',
+      userId: externalId,
+      conversationKey: `so-y-te-khanh-hoa|messenger|${externalId}`,
+      kind: 'text',
+      text: null,
+      payload: null,
+      meta: null,
+      occurredAt: receivedAt,
+      receivedAt,
+      correlationId: null,
+      status,
+    });
+    const [oldDone, oldIgnored, oldPending, recentDone] = await inbox.insertNew([
+      row('old-done', old, 'done'),
+      row('old-ignored', old, 'ignored'),
+      row('old-pending', old, 'pending'),
+      row('recent-done', recent, 'done'),
+    ]);
+
+    const reply = (origin: string, createdAt: Date) =>
+      t.db.transaction((m) =>
+        t.app.get(OutboxRepository, { strict: false }).insert(
+          m,
+          [
+            {
+              unitId: 'so-y-te-khanh-hoa',
+              channel: 'nowhere', // no sender: each fails at once, which finishes it
+              conversationId: `c-${origin}-${createdAt.getTime()}`,
+              recipientId: 'U',
+              inboxEventId: null,
+              userMessageAt: null,
+              position: 0,
+              origin,
+              message: { text: 'x' },
+            },
+          ],
+          createdAt,
+        ),
+      );
+    const [[oldBot], [recentBot], [oldStaff]] = [
+      await reply('bot', old),
+      await reply('bot', recent),
+      await reply('staff', old),
+    ];
+    outbox.notify();
+    await eventually(async () => {
+      const rows = await Promise.all([oldBot, recentBot, oldStaff].map((m) => outbox.find(m.id)));
+      return rows.every((r) => r?.status === 'failed');
+    });
+    expect(await outbox.attempts([oldBot.id])).toHaveLength(1);
+
+    expect(await worker.purge(now)).toBe(2);
+    expect(await outbox.purge(now)).toBe(1);
+
+    expect(await inbox.findById(oldDone.id)).toBeNull();
+    expect(await inbox.findById(oldIgnored.id)).toBeNull();
+    expect((await inbox.findById(oldPending.id))?.status).toBe('pending');
+    expect((await inbox.findById(recentDone.id))?.status).toBe('done');
+    expect(await outbox.find(oldBot.id)).toBeNull();
+    expect(await outbox.attempts([oldBot.id])).toEqual([]);
+    expect(await outbox.find(recentBot.id)).not.toBeNull();
+    expect(await outbox.find(oldStaff.id)).not.toBeNull();
+
+    // The platform redelivers the recent event: still recognised as a duplicate.
+    const [again] = await inbox.insertNew([row('recent-done', now, 'pending')]);
+    expect(again).toEqual({ id: recentDone.id, duplicate: true, status: 'done' });
+  });
+
+  it('should purge login attempts older than the retention and keep recent ones', async () => {
+    const repository = t.app.get(ConsoleRepository, { strict: false });
+    const now = new Date();
+    await repository.addAttempt(['email:old@example.org'], new Date(now.getTime() - 40 * 86_400_000), false);
+    await repository.addAttempt(['email:new@example.org'], new Date(now.getTime() - 60_000), false);
+    expect(await t.app.get(ConsoleAuthService).purgeAttempts(now)).toBe(1);
+    expect(await repository.recentFailures('email:old@example.org', new Date(0))).toEqual([]);
+    expect(await repository.recentFailures('email:new@example.org', new Date(0))).toHaveLength(1);
+  });
+
+  it('should refuse a retention shorter than the redelivery window', async () => {
+    await expect(startTestApp({ database, env: { QUEUE_RETENTION_DAYS: '1' } })).rejects.toThrow(
+      'QUEUE_RETENTION_DAYS must be a whole number of days between 2 and 3650',
+    );
+    delete process.env.QUEUE_RETENTION_DAYS;
   });
 });

@@ -99,6 +99,13 @@ export class EnvironmentVariables {
   @Max(3600000, { message: 'OUTBOX_LEASE_MS must be an integer between 1000 and 3600000' })
   OUTBOX_LEASE_MS = 60000;
 
+  /** Processed inbox events and finished outbox messages are deleted after this many days (the dedupe memory). */
+  @Transform(toInt)
+  @IsInt({ message: 'QUEUE_RETENTION_DAYS must be a whole number of days between 2 and 3650' })
+  @Min(2, { message: 'QUEUE_RETENTION_DAYS must be a whole number of days between 2 and 3650' })
+  @Max(3650, { message: 'QUEUE_RETENTION_DAYS must be a whole number of days between 2 and 3650' })
+  QUEUE_RETENTION_DAYS = 30;
+
   // Channels. Each block applies to the default unit when set; several units name their own
   // variables in the units file. A partly configured channel stops the start (ChannelAccounts).
   @Transform(emptyToUndefined) @IsOptional() @IsString() MESSENGER_APP_SECRET?: string;

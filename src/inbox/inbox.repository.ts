@@ -184,11 +184,39 @@ export class InboxRepository {
     return this.db.manager.findOne(InboxEventEntity, { where: { id } });
   }
 
+  /** The open and failed rows only: the status index answers it without reading processed rows. */
   async countByStatus(): Promise<Record<string, number>> {
     const rows = await this.db.manager.query<{ status: string; n: string | number }[]>(
-      'SELECT "status", COUNT(*) AS "n" FROM "inbox_event" GROUP BY "status"',
+      `SELECT "status", COUNT(*) AS "n" FROM "inbox_event" WHERE "status" IN ('pending', 'processing', 'failed')
+       GROUP BY "status"`,
     );
     return Object.fromEntries(rows.map((r) => [r.status, Number(r.n)]));
+  }
+
+  async hasPending(): Promise<boolean> {
+    const rows = await this.db.manager.query<unknown[]>(
+      `SELECT 1 FROM "inbox_event" WHERE "status" = 'pending' LIMIT 1`,
+    );
+    return rows.length > 0;
+  }
+
+  /** Deletes processed events received before `cutoff`, `batch` rows per transaction; returns the count. */
+  async purgeProcessed(cutoff: Date, batch = 1000): Promise<number> {
+    let total = 0;
+    for (;;) {
+      const removed = await this.db.transaction(async (manager) => {
+        const ids = await manager.query<{ id: number | string }[]>(
+          this.sql(`SELECT "id" FROM "inbox_event" WHERE "status" IN ('done', 'ignored', 'failed')
+            AND "receivedAt" < $1 ORDER BY "id" LIMIT $2`),
+          [cutoff.getTime(), batch],
+        );
+        if (!ids.length) return 0;
+        await manager.delete(InboxEventEntity, { id: In(ids.map((r) => Number(r.id))) });
+        return ids.length;
+      });
+      total += removed;
+      if (removed < batch) return total;
+    }
   }
 
   private sql(text: string): string {

@@ -29,6 +29,7 @@ export interface InboxHandler {
   resultOf(inboxEventId: number): Promise<TurnResult | null>;
 }
 
+const PURGE_EVERY_MS = 3_600_000;
 const POLL_MS = 500;
 const MAX_ATTEMPTS = 5;
 
@@ -51,6 +52,7 @@ export class InboxWorker implements OnApplicationBootstrap, BeforeApplicationShu
   private wake?: () => void;
   private loop?: Promise<void>;
   private heartbeat?: NodeJS.Timeout;
+  private purgeTimer?: NodeJS.Timeout;
 
   constructor(
     private readonly repository: InboxRepository,
@@ -75,6 +77,24 @@ export class InboxWorker implements OnApplicationBootstrap, BeforeApplicationShu
     const lease = this.config.env.INBOX_LEASE_MS;
     this.heartbeat = setInterval(() => void this.beat(lease), Math.max(100, Math.floor(lease / 3)));
     this.heartbeat.unref();
+    this.purgeTimer = setInterval(() => void this.purgeLogged(), PURGE_EVERY_MS);
+    this.purgeTimer.unref();
+  }
+
+  /**
+   * Removes processed events older than QUEUE_RETENTION_DAYS. The rows are the dedupe memory: the
+   * platforms redeliver for up to about 36 hours (Messenger) and 1 hour (Zalo) —
+   * /work/shared/docs/channels.md A.6 and B.3 — so the retention is at least 2 days.
+   */
+  purge(now = this.clock.now()): Promise<number> {
+    return this.repository.purgeProcessed(retentionCutoff(now, this.config.env.QUEUE_RETENTION_DAYS));
+  }
+
+  private async purgeLogged(): Promise<void> {
+    await this.purge().then(
+      (count) => count && this.logger.log({ msg: 'processed inbox events purged', count }),
+      (error) => this.logger.error({ msg: 'inbox purge failed', error: errorMessage(error) }),
+    );
   }
 
   private async beat(leaseMs: number): Promise<void> {
@@ -102,11 +122,11 @@ export class InboxWorker implements OnApplicationBootstrap, BeforeApplicationShu
       new Promise((resolve) => setTimeout(resolve, Math.max(0, deadline - Date.now())).unref()),
     ]);
     clearInterval(this.heartbeat);
+    clearInterval(this.purgeTimer);
   }
 
   private async hasQueued(): Promise<boolean> {
-    const counts: Record<string, number> = await this.repository.countByStatus().catch(() => ({}));
-    return (counts.pending ?? 0) > 0;
+    return this.repository.hasPending().catch(() => false);
   }
 
   /** Resolves with the event's turn: at once if it is already processed, else when it is. */
@@ -221,4 +241,8 @@ export class InboxWorker implements OnApplicationBootstrap, BeforeApplicationShu
     this.waiters.delete(id);
     list.forEach(fn);
   }
+}
+
+export function retentionCutoff(now: Date, days: number): Date {
+  return new Date(now.getTime() - days * 86_400_000);
 }

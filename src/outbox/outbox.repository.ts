@@ -223,6 +223,31 @@ export class OutboxRepository {
     return this.db.manager.findOne(OutboxMessageEntity, { where: { id } });
   }
 
+  /**
+   * Deletes finished bot messages created before `cutoff`, with their attempts, in batches. Staff
+   * replies stay: the console transcript reads them from here (bot replies are in the interaction log).
+   */
+  async purgeFinished(cutoff: Date, batch = 1000): Promise<number> {
+    let total = 0;
+    for (;;) {
+      const removed = await this.db.transaction(async (manager) => {
+        const rows = await manager.query<{ id: number | string }[]>(
+          this.sql(`SELECT "id" FROM "outbox_message" WHERE "origin" = 'bot'
+            AND "status" IN ('sent', 'failed', 'window_closed', 'unreachable') AND "createdAt" < $1
+            ORDER BY "id" LIMIT $2`),
+          [cutoff.getTime(), batch],
+        );
+        if (!rows.length) return 0;
+        const ids = rows.map((r) => Number(r.id));
+        await manager.delete(OutboxAttemptEntity, { outboxId: In(ids) });
+        await manager.delete(OutboxMessageEntity, { id: In(ids) });
+        return ids.length;
+      });
+      total += removed;
+      if (removed < batch) return total;
+    }
+  }
+
   private sql(text: string): string {
     return this.db.kind === 'sqlite' ? text.replace(/\$\d+/g, '?') : text;
   }

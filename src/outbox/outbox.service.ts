@@ -40,6 +40,7 @@ export class OutboxService implements OnApplicationBootstrap, BeforeApplicationS
   private wake?: () => void;
   private loop?: Promise<void>;
   private heartbeat?: NodeJS.Timeout;
+  private purgeTimer?: NodeJS.Timeout;
   private readonly owner = randomUUID();
 
   constructor(
@@ -80,6 +81,21 @@ export class OutboxService implements OnApplicationBootstrap, BeforeApplicationS
     const lease = this.config.env.OUTBOX_LEASE_MS;
     this.heartbeat = setInterval(() => void this.beat(lease), Math.max(100, Math.floor(lease / 3)));
     this.heartbeat.unref();
+    this.purgeTimer = setInterval(() => void this.purgeLogged(), 3_600_000);
+    this.purgeTimer.unref();
+  }
+
+  /** Removes finished bot messages older than QUEUE_RETENTION_DAYS (what was said is in the interaction log). */
+  purge(now = this.clock.now()): Promise<number> {
+    const days = this.config.env.QUEUE_RETENTION_DAYS;
+    return this.repository.purgeFinished(new Date(now.getTime() - days * 86_400_000));
+  }
+
+  private async purgeLogged(): Promise<void> {
+    await this.purge().then(
+      (count) => count && this.logger.log({ msg: 'finished outbox messages purged', count }),
+      (error) => this.logger.error({ msg: 'outbox purge failed', error: errorMessage(error) }),
+    );
   }
 
   private async beat(leaseMs: number): Promise<void> {
@@ -95,6 +111,7 @@ export class OutboxService implements OnApplicationBootstrap, BeforeApplicationS
     const grace = new Promise((resolve) => setTimeout(resolve, this.config.env.SHUTDOWN_GRACE_MS).unref());
     await Promise.race([Promise.allSettled([this.loop, ...this.running]), grace]);
     clearInterval(this.heartbeat);
+    clearInterval(this.purgeTimer);
   }
 
   /** Whether a message could reach the citizen now (platform windows); asked before a staff reply. */
