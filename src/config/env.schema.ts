@@ -86,6 +86,27 @@ export class EnvironmentVariables {
   @Max(64, { message: 'INBOX_CONCURRENCY must be an integer between 1 and 64' })
   INBOX_CONCURRENCY = 8;
 
+  /** How long a claimed inbox event stays ours without a heartbeat (renewed every third of it). */
+  @Transform(toInt)
+  @IsInt({ message: 'INBOX_LEASE_MS must be an integer between 1000 and 3600000' })
+  @Min(1000, { message: 'INBOX_LEASE_MS must be an integer between 1000 and 3600000' })
+  @Max(3600000, { message: 'INBOX_LEASE_MS must be an integer between 1000 and 3600000' })
+  INBOX_LEASE_MS = 120000;
+
+  /** The same for a reply being sent by the outbox. */
+  @Transform(toInt)
+  @IsInt({ message: 'OUTBOX_LEASE_MS must be an integer between 1000 and 3600000' })
+  @Min(1000, { message: 'OUTBOX_LEASE_MS must be an integer between 1000 and 3600000' })
+  @Max(3600000, { message: 'OUTBOX_LEASE_MS must be an integer between 1000 and 3600000' })
+  OUTBOX_LEASE_MS = 60000;
+
+  /** Processed inbox events and finished outbox messages are deleted after this many days (the dedupe memory). */
+  @Transform(toInt)
+  @IsInt({ message: 'QUEUE_RETENTION_DAYS must be a whole number of days between 2 and 3650' })
+  @Min(2, { message: 'QUEUE_RETENTION_DAYS must be a whole number of days between 2 and 3650' })
+  @Max(3650, { message: 'QUEUE_RETENTION_DAYS must be a whole number of days between 2 and 3650' })
+  QUEUE_RETENTION_DAYS = 30;
+
   // Channels. Each block applies to the default unit when set; several units name their own
   // variables in the units file. A partly configured channel stops the start (ChannelAccounts).
   @Transform(emptyToUndefined) @IsOptional() @IsString() MESSENGER_APP_SECRET?: string;

@@ -1,7 +1,8 @@
 import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import bcrypt from 'bcryptjs';
 import { Clock } from '../common/clock';
+import { errorMessage } from '../common/errors';
 import { AppConfig } from '../config/app-config';
 import type { ConsoleSessionEntity } from './console-session.entity';
 import { type ConsoleRole, type ConsoleUserEntity } from './console-user.entity';
@@ -38,15 +39,39 @@ export const ROLE_RANK: Record<ConsoleRole, number> = { viewer: 1, staff: 2, adm
 
 /** Accounts, sessions, lock-out and CSRF tokens of the console. */
 @Injectable()
-export class ConsoleAuthService {
+export class ConsoleAuthService implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger(ConsoleAuthService.name);
   private readonly secret: string;
+  private purgeTimer?: NodeJS.Timeout;
 
   constructor(
     private readonly repository: ConsoleRepository,
     private readonly clock: Clock,
-    config: AppConfig,
+    private readonly config: AppConfig,
   ) {
     this.secret = config.serverSecret('SESSION_SECRET');
+  }
+
+  onApplicationBootstrap(): void {
+    this.purgeTimer = setInterval(
+      () =>
+        void this.purgeAttempts().catch((error) =>
+          this.logger.error({ msg: 'login attempt purge failed', error: errorMessage(error) }),
+        ),
+      3_600_000,
+    );
+    this.purgeTimer.unref();
+  }
+
+  onApplicationShutdown(): void {
+    clearInterval(this.purgeTimer);
+  }
+
+  /** Login attempts matter for LOCK_WINDOW_MS only; they go with the queues' retention (QUEUE_RETENTION_DAYS). */
+  purgeAttempts(now = this.clock.now()): Promise<number> {
+    return this.repository.purgeAttempts(
+      new Date(now.getTime() - this.config.env.QUEUE_RETENTION_DAYS * 86_400_000),
+    );
   }
 
   async login(emailInput: string, password: string, ip: string): Promise<LoginResult> {

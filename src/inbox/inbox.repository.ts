@@ -8,6 +8,16 @@ export type NewInboxEvent = Omit<
   'id' | 'status' | 'attempts' | 'lockedUntil' | 'lockedBy' | 'lastError' | 'processedAt'
 > & { status?: InboxEventEntity['status'] };
 
+/** The worker's lease on the row was taken over (it expired): its turn must not commit. */
+export class LeaseLostError extends Error {
+  override readonly name = 'LeaseLostError';
+}
+
+// Claimable: pending and due, or a claim whose lease expired (its worker died or stalled). An
+// expired claim is itself the earliest candidate of its conversation, so it blocks nothing forever.
+const CLAIMABLE = `(("status" = 'pending' AND ("lockedUntil" IS NULL OR "lockedUntil" <= :now))
+  OR ("status" = 'processing' AND "lockedUntil" <= :now))`;
+
 @Injectable()
 export class InboxRepository {
   constructor(private readonly db: DatabaseService) {}
@@ -80,11 +90,12 @@ export class InboxRepository {
     if (limit <= 0) return [];
     const candidates = await this.db.manager.query<{ id: number | string; conversationKey: string }[]>(
       this.sql(`SELECT e."id", e."conversationKey" FROM "inbox_event" e
-        WHERE e."status" = 'pending' AND (e."lockedUntil" IS NULL OR e."lockedUntil" <= $1)
+        WHERE ((e."status" = 'pending' AND (e."lockedUntil" IS NULL OR e."lockedUntil" <= $1))
+               OR (e."status" = 'processing' AND e."lockedUntil" <= $2))
           AND NOT EXISTS (SELECT 1 FROM "inbox_event" p WHERE p."conversationKey" = e."conversationKey"
                           AND p."id" < e."id" AND p."status" IN ('pending', 'processing'))
-        ORDER BY e."id" LIMIT $2`),
-      [now.getTime(), limit * 4 + skipKeys.size],
+        ORDER BY e."id" LIMIT $3`),
+      [now.getTime(), now.getTime(), limit * 4 + skipKeys.size],
     );
     const picked: number[] = [];
     const keys = new Set(skipKeys);
@@ -106,7 +117,7 @@ export class InboxRepository {
             lockedUntil: new Date(now.getTime() + leaseMs),
             attempts: () => '"attempts" + 1',
           })
-          .where('id = :id AND status = :status', { id, status: 'pending' })
+          .where(`id = :id AND ${CLAIMABLE}`, { id, now: now.getTime() })
           .execute();
         return (result.affected ?? 0) > 0;
       });
@@ -116,26 +127,52 @@ export class InboxRepository {
     return this.db.manager.find(InboxEventEntity, { where: { id: In(claimed) }, order: { id: 'ASC' } });
   }
 
-  /** Inside the turn's transaction: done, with the text replaced by its redacted form. */
+  /**
+   * Inside the turn's transaction: done, with the text replaced by its redacted form — only while
+   * `owner` still holds the claim; otherwise throws LeaseLostError so the whole turn rolls back.
+   */
   async complete(
     manager: EntityManager,
     id: number,
+    owner: string,
     status: 'done' | 'ignored',
     redactedText: string | null,
     now: Date,
   ): Promise<void> {
-    await manager.update(
-      InboxEventEntity,
-      { id },
-      { status, text: redactedText, processedAt: now, lockedBy: null, lockedUntil: null, lastError: null },
-    );
+    const result = await manager
+      .createQueryBuilder()
+      .update(InboxEventEntity)
+      .set({
+        status,
+        text: redactedText,
+        processedAt: now,
+        lockedBy: null,
+        lockedUntil: null,
+        lastError: null,
+      })
+      .where('id = :id AND status = :status AND "lockedBy" = :owner', { id, status: 'processing', owner })
+      .execute();
+    if (!result.affected)
+      throw new LeaseLostError(`inbox event ${id}: lease lost (another worker took it over)`);
   }
 
-  async release(id: number, error: string, retryAt: Date | null): Promise<void> {
+  /** Heartbeat: extends the lease of every row `owner` is processing, in one statement. */
+  async extendLeases(owner: string, until: Date): Promise<number> {
+    const result = await this.db.manager
+      .createQueryBuilder()
+      .update(InboxEventEntity)
+      .set({ lockedUntil: until })
+      .where('status = :status AND "lockedBy" = :owner', { status: 'processing', owner })
+      .execute();
+    return result.affected ?? 0;
+  }
+
+  /** Gives the row back (retry later, or failed) — only while `owner` still holds it. */
+  async release(id: number, owner: string, error: string, retryAt: Date | null): Promise<void> {
     await this.db.transaction((manager) =>
       manager.update(
         InboxEventEntity,
-        { id },
+        { id, status: 'processing', lockedBy: owner },
         retryAt
           ? { status: 'pending', lockedBy: null, lockedUntil: retryAt, lastError: error.slice(0, 2000) }
           : { status: 'failed', lockedBy: null, lockedUntil: null, lastError: error.slice(0, 2000) },
@@ -147,11 +184,39 @@ export class InboxRepository {
     return this.db.manager.findOne(InboxEventEntity, { where: { id } });
   }
 
+  /** The open and failed rows only: the status index answers it without reading processed rows. */
   async countByStatus(): Promise<Record<string, number>> {
     const rows = await this.db.manager.query<{ status: string; n: string | number }[]>(
-      'SELECT "status", COUNT(*) AS "n" FROM "inbox_event" GROUP BY "status"',
+      `SELECT "status", COUNT(*) AS "n" FROM "inbox_event" WHERE "status" IN ('pending', 'processing', 'failed')
+       GROUP BY "status"`,
     );
     return Object.fromEntries(rows.map((r) => [r.status, Number(r.n)]));
+  }
+
+  async hasPending(): Promise<boolean> {
+    const rows = await this.db.manager.query<unknown[]>(
+      `SELECT 1 FROM "inbox_event" WHERE "status" = 'pending' LIMIT 1`,
+    );
+    return rows.length > 0;
+  }
+
+  /** Deletes processed events received before `cutoff`, `batch` rows per transaction; returns the count. */
+  async purgeProcessed(cutoff: Date, batch = 1000): Promise<number> {
+    let total = 0;
+    for (;;) {
+      const removed = await this.db.transaction(async (manager) => {
+        const ids = await manager.query<{ id: number | string }[]>(
+          this.sql(`SELECT "id" FROM "inbox_event" WHERE "status" IN ('done', 'ignored', 'failed')
+            AND "receivedAt" < $1 ORDER BY "id" LIMIT $2`),
+          [cutoff.getTime(), batch],
+        );
+        if (!ids.length) return 0;
+        await manager.delete(InboxEventEntity, { id: In(ids.map((r) => Number(r.id))) });
+        return ids.length;
+      });
+      total += removed;
+      if (removed < batch) return total;
+    }
   }
 
   private sql(text: string): string {

@@ -104,10 +104,17 @@ export class InboxService implements OnModuleDestroy {
   }
 
   /** Marks the event processed inside the turn's transaction, keeping only the redacted text. */
-  complete(manager: EntityManager, id: number, redactedText: string | null, ignored = false): Promise<void> {
+  complete(
+    manager: EntityManager,
+    id: number,
+    owner: string,
+    redactedText: string | null,
+    ignored = false,
+  ): Promise<void> {
     return this.repository.complete(
       manager,
       id,
+      owner,
       ignored ? 'ignored' : 'done',
       redactedText,
       this.clock.now(),

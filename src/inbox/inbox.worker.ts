@@ -29,7 +29,7 @@ export interface InboxHandler {
   resultOf(inboxEventId: number): Promise<TurnResult | null>;
 }
 
-const LEASE_MS = 120_000;
+const PURGE_EVERY_MS = 3_600_000;
 const POLL_MS = 500;
 const MAX_ATTEMPTS = 5;
 
@@ -51,6 +51,8 @@ export class InboxWorker implements OnApplicationBootstrap, BeforeApplicationShu
   private stopped = true;
   private wake?: () => void;
   private loop?: Promise<void>;
+  private heartbeat?: NodeJS.Timeout;
+  private purgeTimer?: NodeJS.Timeout;
 
   constructor(
     private readonly repository: InboxRepository,
@@ -71,6 +73,35 @@ export class InboxWorker implements OnApplicationBootstrap, BeforeApplicationShu
     if (recovered) this.logger.warn({ msg: 'inbox events resumed after a restart', count: recovered });
     this.stopped = false;
     this.loop = this.run();
+    // Keeps the claims of turns in flight alive; a dead instance stops beating and its rows expire.
+    const lease = this.config.env.INBOX_LEASE_MS;
+    this.heartbeat = setInterval(() => void this.beat(lease), Math.max(100, Math.floor(lease / 3)));
+    this.heartbeat.unref();
+    this.purgeTimer = setInterval(() => void this.purgeLogged(), PURGE_EVERY_MS);
+    this.purgeTimer.unref();
+  }
+
+  /**
+   * Removes processed events older than QUEUE_RETENTION_DAYS. The rows are the dedupe memory: the
+   * platforms redeliver for up to about 36 hours (Messenger) and 1 hour (Zalo) —
+   * /work/shared/docs/channels.md A.6 and B.3 — so the retention is at least 2 days.
+   */
+  purge(now = this.clock.now()): Promise<number> {
+    return this.repository.purgeProcessed(retentionCutoff(now, this.config.env.QUEUE_RETENTION_DAYS));
+  }
+
+  private async purgeLogged(): Promise<void> {
+    await this.purge().then(
+      (count) => count && this.logger.log({ msg: 'processed inbox events purged', count }),
+      (error) => this.logger.error({ msg: 'inbox purge failed', error: errorMessage(error) }),
+    );
+  }
+
+  private async beat(leaseMs: number): Promise<void> {
+    if (!this.running.size) return;
+    await this.repository
+      .extendLeases(this.owner, new Date(this.clock.now().getTime() + leaseMs))
+      .catch((error) => this.logger.error({ msg: 'inbox heartbeat failed', error: errorMessage(error) }));
   }
 
   /**
@@ -90,11 +121,12 @@ export class InboxWorker implements OnApplicationBootstrap, BeforeApplicationShu
       Promise.allSettled([this.loop, ...this.running.values()]),
       new Promise((resolve) => setTimeout(resolve, Math.max(0, deadline - Date.now())).unref()),
     ]);
+    clearInterval(this.heartbeat);
+    clearInterval(this.purgeTimer);
   }
 
   private async hasQueued(): Promise<boolean> {
-    const counts: Record<string, number> = await this.repository.countByStatus().catch(() => ({}));
-    return (counts.pending ?? 0) > 0;
+    return this.repository.hasPending().catch(() => false);
   }
 
   /** Resolves with the event's turn: at once if it is already processed, else when it is. */
@@ -140,7 +172,7 @@ export class InboxWorker implements OnApplicationBootstrap, BeforeApplicationShu
           this.activeKeys,
           this.owner,
           this.clock.now(),
-          LEASE_MS,
+          this.config.env.INBOX_LEASE_MS,
         );
       } catch (error) {
         if (!this.stopped) this.logger.error({ msg: 'inbox claim failed', error: errorMessage(error) });
@@ -171,11 +203,11 @@ export class InboxWorker implements OnApplicationBootstrap, BeforeApplicationShu
   }
 
   private async process(row: InboxEventEntity): Promise<void> {
-    if (!this.handler) throw new Error('no inbox handler registered');
     try {
+      if (!this.handler) throw new Error('no inbox handler registered');
       const event = this.inbox.decode(row);
       const result = await this.handler.handle(event, row.id, {
-        complete: (manager, redactedText) => this.inbox.complete(manager, row.id, redactedText),
+        complete: (manager, redactedText) => this.inbox.complete(manager, row.id, this.owner, redactedText),
       });
       this.settle(row.id, (w) => w.resolve(result));
     } catch (error) {
@@ -189,7 +221,7 @@ export class InboxWorker implements OnApplicationBootstrap, BeforeApplicationShu
         willRetry: retry,
         error: message,
       });
-      await this.repository.release(row.id, message, retryAt).catch((e) =>
+      await this.repository.release(row.id, this.owner, message, retryAt).catch((e) =>
         this.logger.error({
           msg: 'could not release inbox event',
           inboxEventId: row.id,
@@ -209,4 +241,8 @@ export class InboxWorker implements OnApplicationBootstrap, BeforeApplicationShu
     this.waiters.delete(id);
     list.forEach(fn);
   }
+}
+
+export function retentionCutoff(now: Date, days: number): Date {
+  return new Date(now.getTime() - days * 86_400_000);
 }

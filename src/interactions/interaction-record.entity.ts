@@ -10,6 +10,7 @@ import type { Audience } from '../messaging/audience';
 @Index('uq_interaction_seq', ['unitId', 'seq'], { unique: true })
 @Index('ix_interaction_time', ['unitId', 'occurredAt'])
 @Index('ix_interaction_conversation', ['conversationId', 'seq'])
+@Index('uq_interaction_inbox_event', ['inboxEventId'], { unique: true })
 export class InteractionRecordEntity {
   @PrimaryGeneratedColumn({ type: 'integer' })
   id: number;

@@ -67,4 +67,12 @@ export class OutboxMessageEntity {
 
   @Column({ type: 'bigint', nullable: true, transformer: epochMs })
   sentAt: Date | null;
+
+  /** The worker holding the row while sending: only it may record the result. */
+  @Column({ type: 'varchar', length: 64, nullable: true })
+  lockedBy: string | null;
+
+  /** The correlation id of the turn (or staff request) that wrote the message: every delivery log carries it. */
+  @Column({ type: 'varchar', length: 36, nullable: true })
+  correlationId: string | null;
 }

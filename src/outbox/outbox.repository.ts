@@ -15,7 +15,12 @@ export type NewOutboxMessage = Pick<
   | 'position'
   | 'origin'
   | 'message'
->;
+> & { correlationId?: string | null };
+
+/** The worker's lease on the message was taken over: its result must not be recorded. */
+export class LeaseLostError extends Error {
+  override readonly name = 'LeaseLostError';
+}
 
 @Injectable()
 export class OutboxRepository {
@@ -26,6 +31,7 @@ export class OutboxRepository {
     const entities = rows.map((r) =>
       manager.create(OutboxMessageEntity, {
         ...r,
+        correlationId: r.correlationId ?? null,
         status: 'pending',
         attempts: 0,
         nextAttemptAt: now,
@@ -40,7 +46,7 @@ export class OutboxRepository {
       const qb = manager
         .createQueryBuilder()
         .update(OutboxMessageEntity)
-        .set({ status: 'pending', nextAttemptAt: now })
+        .set({ status: 'pending', nextAttemptAt: now, lockedBy: null })
         .where('status = :status', { status: 'sending' });
       if (!everything) qb.andWhere('"nextAttemptAt" < :now', { now: now.getTime() });
       return (await qb.execute()).affected ?? 0;
@@ -51,13 +57,14 @@ export class OutboxRepository {
   async claim(
     limit: number,
     skipConversations: Set<string>,
+    owner: string,
     now: Date,
     leaseMs: number,
   ): Promise<{ message: OutboxMessageEntity; attemptId: number }[]> {
     if (limit <= 0) return [];
     const candidates = await this.db.manager.query<{ id: number | string; conversationId: string }[]>(
       this.sql(`SELECT m."id", m."conversationId" FROM "outbox_message" m
-        WHERE m."status" = 'pending' AND m."nextAttemptAt" <= $1
+        WHERE m."status" IN ('pending', 'sending') AND m."nextAttemptAt" <= $1
           AND NOT EXISTS (SELECT 1 FROM "outbox_message" p WHERE p."conversationId" = m."conversationId"
                           AND p."id" < m."id" AND p."status" IN ('pending', 'sending'))
         ORDER BY m."id" LIMIT $2`),
@@ -79,10 +86,15 @@ export class OutboxRepository {
           .update(OutboxMessageEntity)
           .set({
             status: 'sending',
+            lockedBy: owner,
             nextAttemptAt: new Date(now.getTime() + leaseMs),
             attempts: () => '"attempts" + 1',
           })
-          .where('id = :id AND status = :status', { id, status: 'pending' })
+          // While sending, nextAttemptAt is the lease expiry: an expired send is taken over.
+          .where(`id = :id AND status IN ('pending', 'sending') AND "nextAttemptAt" <= :now`, {
+            id,
+            now: now.getTime(),
+          })
           .execute();
         if (!result.affected) return null;
         const saved = await manager.save(
@@ -97,8 +109,10 @@ export class OutboxRepository {
     return claimed;
   }
 
+  /** Records the attempt's result — only while `owner` still holds the message (else LeaseLostError). */
   async finish(
     id: number,
+    owner: string,
     attemptId: number,
     now: Date,
     attempt: Pick<OutboxAttemptEntity, 'result' | 'httpStatus' | 'errorCode' | 'error'>,
@@ -112,11 +126,12 @@ export class OutboxRepository {
   ): Promise<void> {
     await this.db.transaction(async (manager) => {
       await manager.update(OutboxAttemptEntity, { id: attemptId }, { ...attempt, finishedAt: now });
-      await manager.update(
+      const result = await manager.update(
         OutboxMessageEntity,
-        { id },
+        { id, status: 'sending', lockedBy: owner },
         {
           status: next.status,
+          lockedBy: null,
           ...(next.nextAttemptAt ? { nextAttemptAt: next.nextAttemptAt } : {}),
           ...(next.status === 'sent'
             ? { sentAt: now, platformMessageId: next.platformMessageId ?? null, lastError: null }
@@ -125,7 +140,20 @@ export class OutboxRepository {
           ...(next.partsSent !== undefined ? { partsSent: next.partsSent } : {}),
         },
       );
+      if (!result.affected)
+        throw new LeaseLostError(`outbox message ${id}: lease lost (another worker took it over)`);
     });
+  }
+
+  /** Heartbeat: extends the lease of every message `owner` is sending, in one statement. */
+  async extendLeases(owner: string, until: Date): Promise<number> {
+    const result = await this.db.manager
+      .createQueryBuilder()
+      .update(OutboxMessageEntity)
+      .set({ nextAttemptAt: until })
+      .where('status = :status AND "lockedBy" = :owner', { status: 'sending', owner })
+      .execute();
+    return result.affected ?? 0;
   }
 
   byInboxEvent(inboxEventId: number): Promise<OutboxMessageEntity[]> {
@@ -193,6 +221,31 @@ export class OutboxRepository {
 
   findById(id: number): Promise<OutboxMessageEntity | null> {
     return this.db.manager.findOne(OutboxMessageEntity, { where: { id } });
+  }
+
+  /**
+   * Deletes finished bot messages created before `cutoff`, with their attempts, in batches. Staff
+   * replies stay: the console transcript reads them from here (bot replies are in the interaction log).
+   */
+  async purgeFinished(cutoff: Date, batch = 1000): Promise<number> {
+    let total = 0;
+    for (;;) {
+      const removed = await this.db.transaction(async (manager) => {
+        const rows = await manager.query<{ id: number | string }[]>(
+          this.sql(`SELECT "id" FROM "outbox_message" WHERE "origin" = 'bot'
+            AND "status" IN ('sent', 'failed', 'window_closed', 'unreachable') AND "createdAt" < $1
+            ORDER BY "id" LIMIT $2`),
+          [cutoff.getTime(), batch],
+        );
+        if (!rows.length) return 0;
+        const ids = rows.map((r) => Number(r.id));
+        await manager.delete(OutboxAttemptEntity, { outboxId: In(ids) });
+        await manager.delete(OutboxMessageEntity, { id: In(ids) });
+        return ids.length;
+      });
+      total += removed;
+      if (removed < batch) return total;
+    }
   }
 
   private sql(text: string): string {

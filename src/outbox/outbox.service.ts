@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import {
   Injectable,
   Logger,
@@ -6,6 +7,7 @@ import {
 } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { Clock } from '../common/clock';
+import { currentCorrelationId, newCorrelationId, withCorrelationId } from '../common/correlation';
 import { errorMessage } from '../common/errors';
 import { AppConfig } from '../config/app-config';
 import { DatabaseService } from '../database/database.service';
@@ -21,7 +23,6 @@ import type { OutboxAttemptEntity } from './outbox-attempt.entity';
 import type { OutboxMessageEntity, OutboxStatus } from './outbox-message.entity';
 import { OutboxRepository, type NewOutboxMessage } from './outbox.repository';
 
-const LEASE_MS = 60_000;
 const POLL_MS = 500;
 const CONCURRENCY = 8;
 
@@ -38,6 +39,9 @@ export class OutboxService implements OnApplicationBootstrap, BeforeApplicationS
   private stopped = true;
   private wake?: () => void;
   private loop?: Promise<void>;
+  private heartbeat?: NodeJS.Timeout;
+  private purgeTimer?: NodeJS.Timeout;
+  private readonly owner = randomUUID();
 
   constructor(
     private readonly repository: OutboxRepository,
@@ -53,7 +57,13 @@ export class OutboxService implements OnApplicationBootstrap, BeforeApplicationS
 
   /** Inside the caller's transaction (the turn, or a staff reply). */
   enqueue(manager: EntityManager, rows: NewOutboxMessage[]): Promise<OutboxMessageEntity[]> {
-    return this.repository.insert(manager, rows, this.clock.now());
+    // The turn runs inside its inbox event's correlation id (a staff reply inside its request's).
+    const correlationId = currentCorrelationId() ?? null;
+    return this.repository.insert(
+      manager,
+      rows.map((r) => ({ correlationId, ...r })),
+      this.clock.now(),
+    );
   }
 
   /** Call after the enqueuing transaction committed. */
@@ -67,6 +77,32 @@ export class OutboxService implements OnApplicationBootstrap, BeforeApplicationS
       this.logger.warn({ msg: 'outbox messages interrupted mid-send will be sent again', count: recovered });
     this.stopped = false;
     this.loop = this.run();
+    // Keeps sends in flight ours; a dead instance stops beating and its sends are taken over.
+    const lease = this.config.env.OUTBOX_LEASE_MS;
+    this.heartbeat = setInterval(() => void this.beat(lease), Math.max(100, Math.floor(lease / 3)));
+    this.heartbeat.unref();
+    this.purgeTimer = setInterval(() => void this.purgeLogged(), 3_600_000);
+    this.purgeTimer.unref();
+  }
+
+  /** Removes finished bot messages older than QUEUE_RETENTION_DAYS (what was said is in the interaction log). */
+  purge(now = this.clock.now()): Promise<number> {
+    const days = this.config.env.QUEUE_RETENTION_DAYS;
+    return this.repository.purgeFinished(new Date(now.getTime() - days * 86_400_000));
+  }
+
+  private async purgeLogged(): Promise<void> {
+    await this.purge().then(
+      (count) => count && this.logger.log({ msg: 'finished outbox messages purged', count }),
+      (error) => this.logger.error({ msg: 'outbox purge failed', error: errorMessage(error) }),
+    );
+  }
+
+  private async beat(leaseMs: number): Promise<void> {
+    if (!this.running.size) return;
+    await this.repository
+      .extendLeases(this.owner, new Date(this.clock.now().getTime() + leaseMs))
+      .catch((error) => this.logger.error({ msg: 'outbox heartbeat failed', error: errorMessage(error) }));
   }
 
   async beforeApplicationShutdown(): Promise<void> {
@@ -74,6 +110,8 @@ export class OutboxService implements OnApplicationBootstrap, BeforeApplicationS
     this.wake?.();
     const grace = new Promise((resolve) => setTimeout(resolve, this.config.env.SHUTDOWN_GRACE_MS).unref());
     await Promise.race([Promise.allSettled([this.loop, ...this.running]), grace]);
+    clearInterval(this.heartbeat);
+    clearInterval(this.purgeTimer);
   }
 
   /** Whether a message could reach the citizen now (platform windows); asked before a staff reply. */
@@ -119,15 +157,18 @@ export class OutboxService implements OnApplicationBootstrap, BeforeApplicationS
         claimed = await this.repository.claim(
           CONCURRENCY - this.running.size,
           this.active,
+          this.owner,
           this.clock.now(),
-          LEASE_MS,
+          this.config.env.OUTBOX_LEASE_MS,
         );
       } catch (error) {
         if (!this.stopped) this.logger.error({ msg: 'outbox claim failed', error: errorMessage(error) });
       }
       for (const { message, attemptId } of claimed) {
         this.active.add(message.conversationId);
-        const task: Promise<void> = this.deliver(message, attemptId).finally(() => {
+        const task: Promise<void> = withCorrelationId(message.correlationId ?? newCorrelationId(), () =>
+          this.deliver(message, attemptId),
+        ).finally(() => {
           this.active.delete(message.conversationId);
           this.running.delete(task);
           this.wake?.();
@@ -208,7 +249,7 @@ export class OutboxService implements OnApplicationBootstrap, BeforeApplicationS
       });
     }
     try {
-      await this.repository.finish(message.id, attemptId, now, attempt, next);
+      await this.repository.finish(message.id, this.owner, attemptId, now, attempt, next);
     } catch (error) {
       this.logger.error({
         msg: 'could not record delivery result',

@@ -3,6 +3,7 @@ import { Complaints1763900000000 } from './1763900000000-complaints';
 import { Channels1764000000000 } from './1764000000000-channels';
 import { Evidence1764100000000 } from './1764100000000-evidence';
 import { Console1764200000000 } from './1764200000000-console';
+import { QueueLeases1764300000000 } from './1764300000000-queue-leases';
 import { TicketSource1764310000000 } from './1764310000000-ticket-source';
 import { WebChatAudience1764320000000 } from './1764320000000-web-chat-audience';
 import { ReportJobs1764330000000 } from './1764330000000-report-jobs';
@@ -15,6 +16,7 @@ export const MIGRATIONS = [
   Channels1764000000000,
   Evidence1764100000000,
   Console1764200000000,
+  QueueLeases1764300000000,
   TicketSource1764310000000,
   WebChatAudience1764320000000,
   ReportJobs1764330000000,
