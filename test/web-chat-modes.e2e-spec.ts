@@ -8,7 +8,7 @@ import { AppModule } from '../src/app.module';
 import { Clock, FixedClock } from '../src/common/clock';
 import { ConversationEntity } from '../src/conversation/conversation.entity';
 import { InboxEventEntity } from '../src/inbox/inbox-event.entity';
-import { InboxWorker } from '../src/inbox/inbox.worker';
+import { InboxWorker, TurnTimeoutError } from '../src/inbox/inbox.worker';
 import { chainHash, GENESIS_HASH, type ChainedContent } from '../src/interactions/hash-chain';
 import { InteractionChainEntity } from '../src/interactions/interaction-chain.entity';
 import { InteractionRecordEntity } from '../src/interactions/interaction-record.entity';
@@ -238,7 +238,7 @@ describe.each(testDatabases())('web chat limits and failures (%s)', (database) =
 
   it('should still answer 503 when a turn only timed out', async () => {
     const logged = jest.spyOn(Logger.prototype, 'warn');
-    jest.spyOn(t.app.get(InboxWorker), 'waitFor').mockRejectedValue(new Error('turn timed out'));
+    jest.spyOn(t.app.get(InboxWorker), 'waitFor').mockRejectedValue(new TurnTimeoutError('turn timed out'));
     const res = await t.http().post('/api/chat').send({ sessionId: 'slow-1', text: 'xin chào' }).expect(503);
     expect(res.body.message).toMatch(/could not answer right now/);
     expect(logged).toHaveBeenCalledWith(

@@ -33,6 +33,11 @@ const PURGE_EVERY_MS = 3_600_000;
 const POLL_MS = 500;
 const MAX_ATTEMPTS = 5;
 
+/** waitFor's rejection when the turn did not finish in time: not a failure, the event stays queued. */
+export class TurnTimeoutError extends Error {
+  override readonly name = 'TurnTimeoutError';
+}
+
 /**
  * Drains the inbox: serial per conversation, parallel across conversations, resumes after a
  * crash. Every failure after the platform's 200 is logged with its correlation id and kept on the row.
@@ -132,7 +137,7 @@ export class InboxWorker implements OnApplicationBootstrap, BeforeApplicationShu
   /** Resolves with the event's turn: at once if it is already processed, else when it is. */
   waitFor(inboxEventId: number, timeoutMs = 30_000): Promise<TurnResult> {
     const pending = new Promise<TurnResult>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error('turn timed out')), timeoutMs);
+      const timer = setTimeout(() => reject(new TurnTimeoutError('turn timed out')), timeoutMs);
       const list = this.waiters.get(inboxEventId) ?? [];
       list.push({
         resolve: (r) => (clearTimeout(timer), resolve(r)),

@@ -27,16 +27,13 @@ import { Clock } from '../../common/clock';
 import { currentCorrelationId } from '../../common/correlation';
 import { errorMessage } from '../../common/errors';
 import { InboxClosedError, InboxService } from '../../inbox/inbox.service';
-import { InboxWorker } from '../../inbox/inbox.worker';
+import { InboxWorker, TurnTimeoutError } from '../../inbox/inbox.worker';
 import type { InboundEvent } from '../../messaging/inbound-event';
 import { OutboxService } from '../../outbox/outbox.service';
 import type { Unit, WebChatMode } from '../../units/unit';
 import { UnitsService } from '../../units/units.service';
 import { ChatMessageDto, ChatRequestDto, ChatResponseDto } from './chat-request.dto';
 import { WebChatThrottlerGuard } from './web-chat.throttler';
-
-/** InboxWorker.waitFor's rejection when the turn did not finish in time (not a bug: try again). */
-const TURN_TIMED_OUT = 'turn timed out';
 
 /** Lone surrogates (broken Unicode from a bad client) become U+FFFD instead of breaking storage. */
 function wellFormed(text: string): string {
@@ -103,7 +100,7 @@ export class WebChatController {
       };
     } catch (error) {
       // Either way the event stays in the inbox, and the worker tries it again.
-      if (error instanceof Error && error.message === TURN_TIMED_OUT) {
+      if (error instanceof TurnTimeoutError) {
         this.logFailure('warn', error, accepted.id);
         throw new ServiceUnavailableException({
           message: 'the bot could not answer right now; please try again',
