@@ -8,7 +8,8 @@
       placeholder: 'Nhập câu hỏi…',
       send: 'Gửi',
       error: 'Không gửi được tin nhắn. Vui lòng thử lại.',
-      rateLimited: 'Dạ, anh/chị đã gửi nhiều tin nhắn liên tiếp. Anh/chị vui lòng đợi một chút rồi gửi lại ạ.',
+      rateLimited:
+        'Dạ, anh/chị đã gửi nhiều tin nhắn liên tiếp. Anh/chị vui lòng đợi một chút rồi gửi lại ạ.',
       off: 'Dạ, mục trò chuyện trực tuyến hiện chưa mở. Anh/chị vui lòng liên hệ đơn vị qua Fanpage hoặc Zalo OA ạ.',
       playground: 'Chế độ dùng thử: các cuộc trò chuyện tại đây không được tính vào báo cáo của đơn vị.',
       staff: 'Nhân viên',
