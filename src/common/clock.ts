@@ -27,3 +27,8 @@ export class FixedClock extends Clock {
 /** Vietnam has no daylight saving time: local time is always UTC+7. */
 export const VN_OFFSET_MS = 7 * 3600 * 1000;
 export const VN_TIME_ZONE = 'Asia/Ho_Chi_Minh';
+
+/** The instant `days` whole days before `now` (retention cut-offs). */
+export function daysBefore(now: Date, days: number): Date {
+  return new Date(now.getTime() - days * 86_400_000);
+}

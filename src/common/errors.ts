@@ -6,3 +6,8 @@ export class ConfigurationError extends Error {
 export function errorMessage(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
+
+/** A queue worker's lease on a row was taken over (it expired): its work must not commit. */
+export class LeaseLostError extends Error {
+  override readonly name = 'LeaseLostError';
+}

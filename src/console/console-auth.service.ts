@@ -1,7 +1,7 @@
 import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import bcrypt from 'bcryptjs';
-import { Clock } from '../common/clock';
+import { Clock, daysBefore } from '../common/clock';
 import { errorMessage } from '../common/errors';
 import { AppConfig } from '../config/app-config';
 import type { ConsoleSessionEntity } from './console-session.entity';
@@ -69,9 +69,7 @@ export class ConsoleAuthService implements OnApplicationBootstrap, OnApplication
 
   /** Login attempts matter for LOCK_WINDOW_MS only; they go with the queues' retention (QUEUE_RETENTION_DAYS). */
   purgeAttempts(now = this.clock.now()): Promise<number> {
-    return this.repository.purgeAttempts(
-      new Date(now.getTime() - this.config.env.QUEUE_RETENTION_DAYS * 86_400_000),
-    );
+    return this.repository.purgeAttempts(daysBefore(now, this.config.env.QUEUE_RETENTION_DAYS));
   }
 
   async login(emailInput: string, password: string, ip: string): Promise<LoginResult> {

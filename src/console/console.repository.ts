@@ -67,22 +67,14 @@ export class ConsoleRepository {
   }
 
   /** Deletes login attempts older than `cutoff`, `batch` rows per transaction; returns the count. */
-  async purgeAttempts(cutoff: Date, batch = 1000): Promise<number> {
+  purgeAttempts(cutoff: Date, batch = 1000): Promise<number> {
     const p = (i: number) => this.db.param(i);
-    let total = 0;
-    for (;;) {
-      const removed = await this.db.transaction(async (m) => {
-        const rows = await m.query<{ id: number | string }[]>(
-          `SELECT "id" FROM "console_login_attempt" WHERE "at" < ${p(1)} ORDER BY "id" LIMIT ${p(2)}`,
-          [cutoff.getTime(), batch],
-        );
-        if (!rows.length) return 0;
-        await m.delete(LoginAttemptEntity, { id: In(rows.map((r) => Number(r.id))) });
-        return rows.length;
-      });
-      total += removed;
-      if (removed < batch) return total;
-    }
+    return this.db.deleteInBatches(
+      `SELECT "id" FROM "console_login_attempt" WHERE "at" < ${p(1)} ORDER BY "id" LIMIT ${p(2)}`,
+      [cutoff.getTime()],
+      (manager, ids) => manager.delete(LoginAttemptEntity, { id: In(ids) }),
+      batch,
+    );
   }
 
   /** Failures since the last success of a key, within the window. */

@@ -44,6 +44,33 @@ export class DatabaseService implements OnModuleInit, OnApplicationShutdown {
     return this.dataSource.transaction(work);
   }
 
+  /**
+   * Deletes in batches of `batch` rows, one short transaction each, so a purge never holds the
+   * write lock for long. `selectIds` is a raw SELECT of ids whose last bind parameter is the LIMIT
+   * (write it with param()); `remove` deletes those ids (and what hangs off them). Returns the count.
+   */
+  async deleteInBatches(
+    selectIds: string,
+    params: unknown[],
+    remove: (manager: EntityManager, ids: number[]) => Promise<unknown>,
+    batch = 1000,
+  ): Promise<number> {
+    let total = 0;
+    for (;;) {
+      const removed = await this.transaction(async (manager) => {
+        const rows = await manager.query<{ id: number | string }[]>(selectIds, [...params, batch]);
+        if (!rows.length) return 0;
+        await remove(
+          manager,
+          rows.map((r) => Number(r.id)),
+        );
+        return rows.length;
+      });
+      total += removed;
+      if (removed < batch) return total;
+    }
+  }
+
   /** The i-th (from 1) bind parameter of a raw query: $i on PostgreSQL, ? on SQLite. */
   param(i: number): string {
     return this.kind === 'postgres' ? `$${i}` : '?';

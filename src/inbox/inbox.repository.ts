@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { In, type EntityManager } from 'typeorm';
+import { LeaseLostError } from '../common/errors';
 import { DatabaseService } from '../database/database.service';
 import { InboxEventEntity } from './inbox-event.entity';
 
@@ -7,11 +8,6 @@ export type NewInboxEvent = Omit<
   InboxEventEntity,
   'id' | 'status' | 'attempts' | 'lockedUntil' | 'lockedBy' | 'lastError' | 'processedAt'
 > & { status?: InboxEventEntity['status'] };
-
-/** The worker's lease on the row was taken over (it expired): its turn must not commit. */
-export class LeaseLostError extends Error {
-  override readonly name = 'LeaseLostError';
-}
 
 // Claimable: pending and due, or a claim whose lease expired (its worker died or stalled). An
 // expired claim is itself the earliest candidate of its conversation, so it blocks nothing forever.
@@ -201,22 +197,15 @@ export class InboxRepository {
   }
 
   /** Deletes processed events received before `cutoff`, `batch` rows per transaction; returns the count. */
-  async purgeProcessed(cutoff: Date, batch = 1000): Promise<number> {
-    let total = 0;
-    for (;;) {
-      const removed = await this.db.transaction(async (manager) => {
-        const ids = await manager.query<{ id: number | string }[]>(
-          this.sql(`SELECT "id" FROM "inbox_event" WHERE "status" IN ('done', 'ignored', 'failed')
-            AND "receivedAt" < $1 ORDER BY "id" LIMIT $2`),
-          [cutoff.getTime(), batch],
-        );
-        if (!ids.length) return 0;
-        await manager.delete(InboxEventEntity, { id: In(ids.map((r) => Number(r.id))) });
-        return ids.length;
-      });
-      total += removed;
-      if (removed < batch) return total;
-    }
+  purgeProcessed(cutoff: Date, batch = 1000): Promise<number> {
+    const p = (i: number) => this.db.param(i);
+    return this.db.deleteInBatches(
+      `SELECT "id" FROM "inbox_event" WHERE "status" IN ('done', 'ignored', 'failed')
+        AND "receivedAt" < ${p(1)} ORDER BY "id" LIMIT ${p(2)}`,
+      [cutoff.getTime()],
+      (manager, ids) => manager.delete(InboxEventEntity, { id: In(ids) }),
+      batch,
+    );
   }
 
   private sql(text: string): string {

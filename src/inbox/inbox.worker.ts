@@ -6,7 +6,7 @@ import {
   type OnApplicationBootstrap,
 } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import { Clock } from '../common/clock';
+import { Clock, daysBefore } from '../common/clock';
 import { newCorrelationId, withCorrelationId } from '../common/correlation';
 import { errorMessage } from '../common/errors';
 import { AppConfig } from '../config/app-config';
@@ -92,7 +92,7 @@ export class InboxWorker implements OnApplicationBootstrap, BeforeApplicationShu
    * /work/shared/docs/channels.md A.6 and B.3 — so the retention is at least 2 days.
    */
   purge(now = this.clock.now()): Promise<number> {
-    return this.repository.purgeProcessed(retentionCutoff(now, this.config.env.QUEUE_RETENTION_DAYS));
+    return this.repository.purgeProcessed(daysBefore(now, this.config.env.QUEUE_RETENTION_DAYS));
   }
 
   private async purgeLogged(): Promise<void> {
@@ -246,8 +246,4 @@ export class InboxWorker implements OnApplicationBootstrap, BeforeApplicationShu
     this.waiters.delete(id);
     list.forEach(fn);
   }
-}
-
-export function retentionCutoff(now: Date, days: number): Date {
-  return new Date(now.getTime() - days * 86_400_000);
 }

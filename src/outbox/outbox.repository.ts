@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { In, type EntityManager } from 'typeorm';
+import { LeaseLostError } from '../common/errors';
 import { DatabaseService } from '../database/database.service';
 import { OutboxAttemptEntity } from './outbox-attempt.entity';
 import { OutboxMessageEntity, type OutboxStatus } from './outbox-message.entity';
@@ -16,11 +17,6 @@ export type NewOutboxMessage = Pick<
   | 'origin'
   | 'message'
 > & { correlationId?: string | null };
-
-/** The worker's lease on the message was taken over: its result must not be recorded. */
-export class LeaseLostError extends Error {
-  override readonly name = 'LeaseLostError';
-}
 
 @Injectable()
 export class OutboxRepository {
@@ -227,25 +223,19 @@ export class OutboxRepository {
    * Deletes finished bot messages created before `cutoff`, with their attempts, in batches. Staff
    * replies stay: the console transcript reads them from here (bot replies are in the interaction log).
    */
-  async purgeFinished(cutoff: Date, batch = 1000): Promise<number> {
-    let total = 0;
-    for (;;) {
-      const removed = await this.db.transaction(async (manager) => {
-        const rows = await manager.query<{ id: number | string }[]>(
-          this.sql(`SELECT "id" FROM "outbox_message" WHERE "origin" = 'bot'
-            AND "status" IN ('sent', 'failed', 'window_closed', 'unreachable') AND "createdAt" < $1
-            ORDER BY "id" LIMIT $2`),
-          [cutoff.getTime(), batch],
-        );
-        if (!rows.length) return 0;
-        const ids = rows.map((r) => Number(r.id));
+  purgeFinished(cutoff: Date, batch = 1000): Promise<number> {
+    const p = (i: number) => this.db.param(i);
+    return this.db.deleteInBatches(
+      `SELECT "id" FROM "outbox_message" WHERE "origin" = 'bot'
+        AND "status" IN ('sent', 'failed', 'window_closed', 'unreachable') AND "createdAt" < ${p(1)}
+        ORDER BY "id" LIMIT ${p(2)}`,
+      [cutoff.getTime()],
+      async (manager, ids) => {
         await manager.delete(OutboxAttemptEntity, { outboxId: In(ids) });
         await manager.delete(OutboxMessageEntity, { id: In(ids) });
-        return ids.length;
-      });
-      total += removed;
-      if (removed < batch) return total;
-    }
+      },
+      batch,
+    );
   }
 
   private sql(text: string): string {

@@ -6,7 +6,7 @@ import {
   type OnApplicationBootstrap,
 } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import { Clock } from '../common/clock';
+import { Clock, daysBefore } from '../common/clock';
 import { currentCorrelationId, newCorrelationId, withCorrelationId } from '../common/correlation';
 import { errorMessage } from '../common/errors';
 import { AppConfig } from '../config/app-config';
@@ -87,8 +87,7 @@ export class OutboxService implements OnApplicationBootstrap, BeforeApplicationS
 
   /** Removes finished bot messages older than QUEUE_RETENTION_DAYS (what was said is in the interaction log). */
   purge(now = this.clock.now()): Promise<number> {
-    const days = this.config.env.QUEUE_RETENTION_DAYS;
-    return this.repository.purgeFinished(new Date(now.getTime() - days * 86_400_000));
+    return this.repository.purgeFinished(daysBefore(now, this.config.env.QUEUE_RETENTION_DAYS));
   }
 
   private async purgeLogged(): Promise<void> {

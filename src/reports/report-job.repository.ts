@@ -72,6 +72,17 @@ export class ReportJobRepository {
    */
   async takeBackExpired(now: Date, everything: boolean, failure: string): Promise<number> {
     const lapsed = everything ? '' : ' AND "leaseUntil" < :now';
+    // Every idle instance asks this each second: a read first, so that the common answer (nothing)
+    // never takes SQLite's write queue from the webhooks and turns.
+    const any = await this.db.manager
+      .createQueryBuilder(ReportJobEntity, 'j')
+      .select('j.id')
+      .where(`j.status = 'running'${lapsed.replace('"leaseUntil"', 'j."leaseUntil"')}`, {
+        now: now.getTime(),
+      })
+      .limit(1)
+      .getRawOne<unknown>();
+    if (!any) return 0;
     return this.db.transaction(async (m) => {
       const requeued = await m
         .createQueryBuilder()
