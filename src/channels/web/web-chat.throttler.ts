@@ -76,7 +76,7 @@ export class WebChatThrottlerGuard extends ThrottlerGuard {
       {
         code: 'rate_limited',
         message:
-          `Dạ, anh/chị gửi tin nhắn nhanh quá, xin vui lòng đợi ${seconds} giây rồi gửi lại. ` +
+          `Dạ, anh/chị đã gửi nhiều tin nhắn liên tiếp, xin vui lòng đợi ${seconds} giây rồi gửi lại ạ. ` +
           `— Too many messages: please wait ${seconds} seconds and send again.`,
       },
       HttpStatus.TOO_MANY_REQUESTS,
