@@ -148,7 +148,7 @@ export class ConversationEngine implements InboxHandler, OnModuleInit {
     const input: TurnInput = { kind: event.kind, text, payload: event.payload, understanding };
     const view = this.view(conversation, !existing);
     const decided = route(input, view, new Set(this.intents.keys()));
-    const turnId = turnIdOf(inboxEventId);
+    const scope: TurnScope = { turnId: turnIdOf(inboxEventId), unit, view, input, now };
     let language: Language = understanding?.language ?? this.languageOf(conversation);
 
     const handedOff = !!conversation.handoffUntil && conversation.handoffUntil.getTime() > now.getTime();
@@ -157,15 +157,14 @@ export class ConversationEngine implements InboxHandler, OnModuleInit {
       // A person has the conversation: the bot stays silent and only keeps the record.
       reply = { messages: [], outcome: 'handoff', planItems: [], topic: decided.topic };
     } else {
-      reply = await this.ask(turnId, decided, unit, view, input, language, now);
+      reply = await this.ask(scope, decided, language);
     }
 
     const effects = this.applyEffects(reply, conversation, now);
     if (effects.language) language = effects.language;
     conversation.language = language;
 
-    if (!handedOff)
-      await this.addFollowUps(turnId, reply, decided, conversation, view, unit, input, language, now);
+    if (!handedOff) await this.addFollowUps(scope, reply, decided, conversation, language);
 
     const rendered = this.render(reply, language, unit, now);
     const planItems = new Set<PlanItem>(reply.planItems);
@@ -238,28 +237,11 @@ export class ConversationEngine implements InboxHandler, OnModuleInit {
     };
   }
 
-  private async ask(
-    turnId: string,
-    decided: Route,
-    unit: Unit,
-    view: ConversationView,
-    input: TurnInput,
-    language: Language,
-    now: Date,
-  ): Promise<Reply> {
+  private async ask(scope: TurnScope, decided: Route, language: Language): Promise<Reply> {
     const intent = this.intents.get(decided.intent) ?? this.intents.get('fallback');
-    const ctx: TurnContext = {
-      turnId,
-      unit: this.units.view(unit, language, now),
-      conversation: { ...view, language },
-      input,
-      topic: decided.topic,
-      arg: decided.arg,
-      now,
-    };
     try {
       if (!intent) throw new Error(`no intent module for ${decided.intent}`);
-      return await intent.handle(ctx);
+      return await intent.handle(this.contextFor(scope, language, decided.topic, decided.arg));
     } catch (error) {
       this.logger.error({
         msg: 'intent failed',
@@ -269,6 +251,19 @@ export class ConversationEngine implements InboxHandler, OnModuleInit {
       });
       return this.errorReply(decided.intent === 'emergency');
     }
+  }
+
+  /** What an intent sees of this turn, in the language it answers in. */
+  private contextFor(scope: TurnScope, language: Language, topic?: string, arg?: string): TurnContext {
+    return {
+      turnId: scope.turnId,
+      unit: this.units.view(scope.unit, language, scope.now),
+      conversation: { ...scope.view, language },
+      input: scope.input,
+      topic,
+      arg,
+      now: scope.now,
+    };
   }
 
   private errorReply(emergency: boolean): Reply {
@@ -282,29 +277,19 @@ export class ConversationEngine implements InboxHandler, OnModuleInit {
 
   /** The privacy notice on first contact; the satisfaction question after a served answer. */
   private async addFollowUps(
-    turnId: string,
+    scope: TurnScope,
     reply: Reply,
     decided: Route,
     conversation: ConversationEntity,
-    view: ConversationView,
-    unit: Unit,
-    input: TurnInput,
     language: Language,
-    now: Date,
   ): Promise<void> {
+    const now = scope.now;
     // A follow-up is an extra: when it fails the turn still answers, without it.
     const extra = async (intentName: string, topic: string): Promise<Reply | null> => {
       const intent = this.intents.get(intentName);
       if (!intent) return null;
       try {
-        return await intent.handle({
-          turnId,
-          unit: this.units.view(unit, language, now),
-          conversation: { ...view, language },
-          input,
-          topic,
-          now,
-        });
+        return await intent.handle(this.contextFor(scope, language, topic));
       } catch (error) {
         this.logger.error({ msg: 'follow-up failed', intent: intentName, topic, error: errorMessage(error) });
         return null;
@@ -462,6 +447,15 @@ export class ConversationEngine implements InboxHandler, OnModuleInit {
   private redactOrNull(text: string | undefined): string | null {
     return text === undefined ? null : this.nlu.redact(text);
   }
+}
+
+/** The parts of a turn every intent call shares (the main answer and its follow-ups). */
+interface TurnScope {
+  turnId: string;
+  unit: Unit;
+  view: ConversationView;
+  input: TurnInput;
+  now: Date;
 }
 
 /** One per inbound event, so every run of its turn (retry, re-run after a conflict) has the same id. */
