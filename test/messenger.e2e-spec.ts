@@ -386,7 +386,12 @@ describe.each(testDatabases())('Messenger channel (%s)', (database) => {
       for (let done = 1; done <= 8 && state.message.status !== 'failed'; done++) {
         state = await eventually(async () => {
           const current = await attemptsOf(psid);
-          return current.attempts.filter((a) => a.result).length >= done ? current : null;
+          // On SQLite the test shares the app's one connection, so a read can land between the two
+          // statements of the attempt's commit: wait until the message has left 'sending' as well.
+          return current.attempts.filter((a) => a.result).length >= done &&
+            current.message.status !== 'sending'
+            ? current
+            : null;
         });
         clock.advance(10 * 60_000);
       }
