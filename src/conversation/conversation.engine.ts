@@ -21,6 +21,7 @@ import {
 import { isLanguage, type Language } from '../messaging/language';
 import type { PlanItem } from '../messaging/plan-item';
 import type { Reply } from '../messaging/reply';
+import { CONTENT_INTENTS } from '../messaging/understanding';
 import type { TurnResult } from '../messaging/turn-result';
 import { NluService } from '../nlu/nlu.service';
 import { OutboxService } from '../outbox/outbox.service';
@@ -29,9 +30,11 @@ import { audienceOf, type Unit } from '../units/unit';
 import { UnitsService } from '../units/units.service';
 import { ConversationEntity } from './conversation.entity';
 import { ConcurrentTurnError, ConversationRepository } from './conversation.repository';
-import { CONTENT_INTENTS, route, type Route } from './turn-router';
+import { route, type Route } from './turn-router';
 
 const EMPTY_TURN_INTENT = 'none';
+/** A follow-up leans on the previous topic only while the conversation is live. */
+const TOPIC_CONTEXT_MS = 30 * 60_000;
 
 /**
  * One turn: understand → decide → reply → render → record, then the outbox. Everything the turn
@@ -140,9 +143,9 @@ export class ConversationEngine implements InboxHandler, OnModuleInit {
     const understanding =
       text && event.kind === 'text'
         ? this.nlu.understand(text, {
-            language: existing ? this.languageOf(conversation) : event.languageHint,
-            previousIntent: conversation.lastIntent,
-            previousTopic: conversation.lastTopic,
+            language: conversation.languageSettled ? this.languageOf(conversation) : undefined,
+            languageHint: existing ? this.languageOf(conversation) : event.languageHint,
+            ...this.topicContext(conversation, now),
           })
         : undefined;
     const input: TurnInput = { kind: event.kind, text, payload: event.payload, understanding };
@@ -163,6 +166,7 @@ export class ConversationEngine implements InboxHandler, OnModuleInit {
     const effects = this.applyEffects(reply, conversation, now);
     if (effects.language) language = effects.language;
     conversation.language = language;
+    if (effects.language || understanding?.languageSure) conversation.languageSettled = true;
 
     if (!handedOff) await this.addFollowUps(scope, reply, decided, conversation, language);
 
@@ -413,6 +417,22 @@ export class ConversationEngine implements InboxHandler, OnModuleInit {
     };
   }
 
+  /** The topic a follow-up can lean on: the last content answer, while the conversation is live. */
+  private topicContext(
+    conversation: ConversationEntity,
+    now: Date,
+  ): { previousIntent: string | null; previousTopic: string | null } {
+    const last = conversation.lastUserMessageAt;
+    const live =
+      !!last &&
+      now.getTime() - last.getTime() <= TOPIC_CONTEXT_MS &&
+      !!conversation.lastIntent &&
+      CONTENT_INTENTS.has(conversation.lastIntent);
+    return live
+      ? { previousIntent: conversation.lastIntent, previousTopic: conversation.lastTopic }
+      : { previousIntent: null, previousTopic: null };
+  }
+
   private languageOf(conversation: ConversationEntity): Language {
     return isLanguage(conversation.language) ? conversation.language : 'vi';
   }
@@ -426,6 +446,7 @@ export class ConversationEngine implements InboxHandler, OnModuleInit {
       userId: event.userId,
       userKey: this.interactions.userKey(event.channel, event.userId),
       language: event.languageHint ?? 'vi',
+      languageSettled: false,
       consent: 'unknown',
       consentAt: null,
       consentAskedAt: null,

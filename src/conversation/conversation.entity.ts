@@ -26,6 +26,10 @@ export class ConversationEntity {
   @Column({ type: 'varchar', length: 2 })
   language: string;
 
+  /** Set by what the citizen wrote or asked for (not a hint): then only a clear change switches it. */
+  @Column({ type: 'boolean', default: false })
+  languageSettled: boolean;
+
   @Column({ type: 'varchar', length: 8, default: 'unknown' })
   consent: string;
 

@@ -1,4 +1,5 @@
 import type { ConversationView, TurnInput } from '../messaging/intent';
+import { CONTENT_INTENTS } from '../messaging/understanding';
 
 export type RouteVia = 'safety' | 'kind' | 'payload' | 'flow' | 'entity' | 'classifier' | 'context';
 
@@ -35,15 +36,6 @@ export function parsePayload(payload: string, knownIntents: Set<string>): Route 
   return null;
 }
 
-/** Intents whose topic a follow-up question can stay in. */
-export const CONTENT_INTENTS = new Set([
-  'vneid',
-  'public_services',
-  'health_insurance',
-  'complaint',
-  'unit_info',
-]);
-
 /**
  * Decides who answers, in the order of architecture.md: safety net first, then the active flow,
  * then payloads, then the classifier (with the conversation's context for weak guesses).
@@ -69,7 +61,8 @@ export function route(input: TurnInput, conversation: ConversationView, knownInt
   }
 
   if (understanding.decision === 'answer' && knownIntents.has(understanding.intent)) {
-    return { intent: understanding.intent, topic: understanding.topic, via: 'classifier' };
+    const via = understanding.followUp ? 'context' : 'classifier';
+    return { intent: understanding.intent, topic: understanding.topic, via };
   }
 
   // A weak guess that matches what we were just talking about is a follow-up, not a new subject.

@@ -22,6 +22,8 @@ export interface IntentScore {
 /** What nlu made of one message. */
 export interface Understanding {
   language: Language;
+  /** Whether the message itself showed its language (words that count), not only the context. */
+  languageSure?: boolean;
   intent: string;
   topic?: string;
   confidence: number;
@@ -32,4 +34,18 @@ export interface Understanding {
   decision: 'answer' | 'clarify' | 'fallback';
   /** True when the danger-sign safety net fired, whatever the classifier said. */
   emergency: boolean;
+  /** Set when the message was read as a follow-up of the conversation's topic (the second pass). */
+  followUp?: 'phrase' | 'elliptical';
 }
+
+/**
+ * Intents whose topic a conversation can be on: a follow-up continues them. The others (danger,
+ * thanks, a person, a language switch, out of scope) are never continued.
+ */
+export const CONTENT_INTENTS: ReadonlySet<string> = new Set([
+  'vneid',
+  'public_services',
+  'health_insurance',
+  'complaint',
+  'unit_info',
+]);

@@ -12,6 +12,8 @@ export interface Report {
   intents: { intent: string; n: number; accuracy: number }[];
   fallback: { precision: number; recall: number; predicted: number; actual: number };
   emergencyRecall: { hit: number; n: number };
+  /** Messages not labelled emergency that got the emergency reply (115 for nothing). */
+  falseEmergencies: { hit: number; n: number };
   confusion: { labels: string[]; rows: number[][] };
   errors: Scored[];
 }
@@ -55,6 +57,10 @@ export function score(items: Scored[]): Report {
       hit: emergencies.filter((s) => s.predicted === 'emergency').length,
       n: emergencies.length,
     },
+    falseEmergencies: {
+      hit: items.filter((s) => s.gold !== 'emergency' && s.predicted === 'emergency').length,
+      n: items.length - emergencies.length,
+    },
     confusion: { labels, rows },
     errors: items.filter((s) => s.gold !== s.predicted),
   };
@@ -76,6 +82,9 @@ export function formatReport(report: Report, title: string): string {
     `fallback recall     ${pct(report.fallback.recall)}  (${report.fallback.actual} labelled fallback)`,
   );
   lines.push(`emergency recall    ${report.emergencyRecall.hit} / ${report.emergencyRecall.n}`);
+  lines.push(
+    `false emergencies   ${report.falseEmergencies.hit} / ${report.falseEmergencies.n} (${pct(ratio(report.falseEmergencies.hit, report.falseEmergencies.n)).trim()})`,
+  );
   lines.push('');
   lines.push('per intent');
   for (const i of report.intents) lines.push(`  ${i.intent.padEnd(18)} ${pct(i.accuracy)}  (n = ${i.n})`);

@@ -1,5 +1,6 @@
 import type { IntentScore } from '../messaging/understanding';
 import { Featurizer, type FeaturizerOptions, DEFAULT_FEATURES } from './featurizer';
+import { PERSON_WORDS } from './follow-up';
 import type { Normalized } from './normalizer';
 import { DEFAULT_TRAINING, SoftmaxClassifier, type TrainOptions } from './softmax-classifier';
 
@@ -31,6 +32,8 @@ export class IntentClassifier {
     private readonly intentModel: SoftmaxClassifier,
     private readonly topicModels: Map<string, SoftmaxClassifier | string>,
     public thresholds: Thresholds = DEFAULT_THRESHOLDS,
+    /** Words the examples tie to one intent (diacritic-free): evidence that a message has a topic. */
+    private readonly anchors: Map<string, string> = new Map(),
   ) {}
 
   static train(
@@ -62,7 +65,23 @@ export class IntentClassifier {
       );
       topicModels.set(intent, model);
     }
-    return new IntentClassifier(featurizer, intentModel, topicModels);
+    return new IntentClassifier(
+      featurizer,
+      intentModel,
+      topicModels,
+      DEFAULT_THRESHOLDS,
+      anchorWords(samples),
+    );
+  }
+
+  /** The intents the message's anchor words point to. */
+  anchorsOf(n: Normalized): Set<string> {
+    const out = new Set<string>();
+    for (const term of anchorTerms(n)) {
+      const intent = this.anchors.get(term);
+      if (intent) out.add(intent);
+    }
+    return out;
   }
 
   intents(): string[] {
@@ -119,6 +138,7 @@ export class IntentClassifier {
         typeof m === 'string' ? m : m.toJSON(),
       ]),
       thresholds: this.thresholds,
+      anchors: [...this.anchors],
     };
   }
 
@@ -127,6 +147,7 @@ export class IntentClassifier {
     intentModel: Parameters<typeof SoftmaxClassifier.fromJSON>[0];
     topicModels: [string, string | Parameters<typeof SoftmaxClassifier.fromJSON>[0]][];
     thresholds: Thresholds;
+    anchors?: [string, string][];
   }): IntentClassifier {
     return new IntentClassifier(
       Featurizer.fromJSON(data.featurizer),
@@ -138,8 +159,65 @@ export class IntentClassifier {
         ]),
       ),
       data.thresholds,
+      new Map(data.anchors ?? []),
     );
   }
+}
+
+/**
+ * Words and word pairs that can anchor a topic: Vietnamese syllables are often too common alone
+ * ("thời", "tiết") while the pair ("thời tiết") is not.
+ */
+function anchorTerms(n: Normalized): Set<string> {
+  const words = n.stripped.map((w) =>
+    w.startsWith('_') || /\d/.test(w) || w.length < 2 || PERSON_WORDS.has(w) ? null : w,
+  );
+  const terms = new Set<string>();
+  words.forEach((w, i) => {
+    if (!w) return;
+    terms.add(w);
+    const next = words[i + 1];
+    if (next) terms.add(`${w} ${next}`);
+  });
+  return terms;
+}
+
+/** An anchor occurs in at least this many examples (a word pair in one fewer)… */
+const ANCHOR_MIN_EXAMPLES = 3;
+/** …and this share of its rate (per example of each intent) belongs to one intent. */
+const ANCHOR_MIN_SHARE = 0.85;
+
+/**
+ * Words concentrated in one intent's examples, rates taken per example so that a large intent does
+ * not claim every common word. Who the message is about (kin, pronouns) is never an anchor.
+ */
+function anchorWords(samples: LabelledSample[]): Map<string, string> {
+  const perIntent = new Map<string, number>();
+  const counts = new Map<string, Map<string, number>>();
+  for (const s of samples) {
+    perIntent.set(s.intent, (perIntent.get(s.intent) ?? 0) + 1);
+    for (const word of anchorTerms(s.normalized)) {
+      const byIntent = counts.get(word) ?? new Map<string, number>();
+      byIntent.set(s.intent, (byIntent.get(s.intent) ?? 0) + 1);
+      counts.set(word, byIntent);
+    }
+  }
+  const anchors = new Map<string, string>();
+  for (const [word, byIntent] of counts) {
+    let total = 0;
+    let best = '';
+    let bestRate = 0;
+    let examples = 0;
+    for (const [intent, c] of byIntent) {
+      const rate = c / perIntent.get(intent)!;
+      total += rate;
+      examples += c;
+      if (rate > bestRate) [best, bestRate] = [intent, rate];
+    }
+    const min = ANCHOR_MIN_EXAMPLES;
+    if (examples >= min && bestRate / total >= ANCHOR_MIN_SHARE) anchors.set(word, best);
+  }
+  return anchors;
 }
 
 /**

@@ -17,6 +17,8 @@ export class LanguageDetector {
 
   /** Average log-likelihood ratio per word (vi positive) needed to switch a conversation's language. */
   static readonly SWITCH_MARGIN = 0.6;
+  /** Words that count needed before a settled conversation changes language. */
+  static readonly SWITCH_WORDS = 3;
 
   train(samples: { normalized: Normalized; language: Language }[]): void {
     const all = new Set<string>();
@@ -36,29 +38,46 @@ export class LanguageDetector {
   }
 
   /**
-   * Per-word evidence, averaged: > 0 Vietnamese, < 0 English. A word with Vietnamese letters or tone
-   * marks counts as clearly Vietnamese; names and loanwords used in both languages count for neither.
+   * The language of a message. With a settled conversation language, only a clearly and substantially
+   * different message switches it: enough words that count (acknowledgements, acronyms, numbers,
+   * codes, links and markup do not), leaning the other way on average. Without one, the message's
+   * own lean decides, and `tie` (a hint) when it has none.
    */
-  score(n: Normalized): number {
-    let sum = 0;
-    let words = 0;
-    n.stripped.forEach((word, i) => {
-      if (word.startsWith('_') || /\d/.test(word) || NEUTRAL.has(word)) return;
-      const marked = n.tokens[i] !== word;
-      sum += marked ? 3 : Math.max(-3, Math.min(3, this.wordScore(word)));
-      words++;
-    });
-    return words ? sum / words : 0;
-  }
-
-  detect(n: Normalized, current?: Language): Language {
-    const score = this.score(n);
+  detect(n: Normalized, current?: Language, tie: Language = 'vi'): Language {
+    // Thanks and yes/no say nothing against a settled language, but on their own they still show one.
+    const { score, words, marked } = this.evidence(n, !current);
     if (current) {
+      const enough = words >= LanguageDetector.SWITCH_WORDS || (current === 'en' && marked >= 2);
+      if (!enough) return current;
       if (current === 'vi' && score < -LanguageDetector.SWITCH_MARGIN) return 'en';
       if (current === 'en' && score > LanguageDetector.SWITCH_MARGIN) return 'vi';
       return current;
     }
+    if (!words) return tie;
     return score >= 0 ? 'vi' : 'en';
+  }
+
+  /** Whether the message says anything about its language (else a hint or the conversation decides). */
+  hasEvidence(n: Normalized): boolean {
+    return this.evidence(n, true).words > 0;
+  }
+
+  private evidence(
+    n: Normalized,
+    countAcknowledgements: boolean,
+  ): { score: number; words: number; marked: number } {
+    let sum = 0;
+    let words = 0;
+    let marked = 0;
+    n.stripped.forEach((word, i) => {
+      if (word.startsWith('_') || /\d/.test(word) || NEUTRAL.has(word) || n.acronym?.[i]) return;
+      if (!countAcknowledgements && ACKNOWLEDGEMENTS.has(word)) return;
+      const hasMarks = n.tokens[i] !== word;
+      if (hasMarks) marked++;
+      sum += hasMarks ? 3 : Math.max(-3, Math.min(3, this.wordScore(word)));
+      words++;
+    });
+    return { score: words ? sum / words : 0, words, marked };
   }
 
   private wordScore(word: string): number {
@@ -108,6 +127,46 @@ export class LanguageDetector {
     return d;
   }
 }
+
+/**
+ * Thanks, yes, no, hello and the like: people write them in either language whatever language they
+ * speak ("thanks ad", "ok cảm ơn"), so they never switch a conversation.
+ */
+const ACKNOWLEDGEMENTS = new Set([
+  'thanks',
+  'thank',
+  'thanx',
+  'thx',
+  'tks',
+  'ty',
+  'you',
+  'u',
+  'yes',
+  'yep',
+  'yeah',
+  'no',
+  'nope',
+  'sure',
+  'hi',
+  'hello',
+  'bye',
+  'sorry',
+  'please',
+  'pls',
+  'plz',
+  'oke',
+  'oki',
+  'cam',
+  'on',
+  'da',
+  'vang',
+  'uk',
+  'um',
+  'uh',
+  'nha',
+  'nhe',
+  'a',
+]);
 
 /** Words both languages use as they are: they say nothing about which one a message is in. */
 const NEUTRAL = new Set([

@@ -45,6 +45,38 @@ describe('language detection', () => {
     expect(engine.understand('how do I renew my insurance card', { language: 'vi' }).language).toBe('en');
     expect(engine.understand('làm lại thẻ bảo hiểm ở đâu', { language: 'en' }).language).toBe('vi');
   });
+
+  it.each([
+    ['thanks ad', 'vi'],
+    ['thank you', 'vi'],
+    ['ok thanks', 'vi'],
+    ['<b>hi</b>', 'vi'],
+    ['BHYT', 'en'],
+    ['BHYT?', 'en'],
+    ['cảm ơn', 'en'],
+    ['ok cảm ơn ad', 'en'],
+    ['VNeID OTP', 'vi'],
+    ['https://dichvucong.gov.vn', 'en'],
+    ['PA-2026-000123', 'en'],
+  ])('should not switch a settled conversation on "%s" (settled %s)', (text, settled) => {
+    expect(engine.understand(text, { language: settled as 'vi' | 'en' }).language).toBe(settled);
+  });
+
+  it('should read markup as the words it wraps', () => {
+    expect(engine.normalizer.normalize('<b>quên</b> mật&nbsp;khẩu <i>vneid</i>').tokens).toEqual([
+      'quên',
+      'mật',
+      'khẩu',
+      'vneid',
+    ]);
+  });
+
+  it('should use the hint only when the message shows no language', () => {
+    expect(engine.understand('BHYT', { languageHint: 'en' }).language).toBe('en');
+    expect(engine.understand('thẻ BHYT mất rồi', { languageHint: 'en' }).language).toBe('vi');
+    expect(engine.understand('BHYT').languageSure).toBe(false);
+    expect(engine.understand('thank you').languageSure).toBe(true);
+  });
 });
 
 describe('emergency safety net', () => {
@@ -66,13 +98,83 @@ describe('emergency safety net', () => {
   });
 
   it.each([
+    'té nằm đó kêu hổng trả lời',
+    'chau an keo bi mac nghen mat tim tai lam sao day',
+    'ông tôi tự nhiên nói đớ, miệng xệ một bên',
+    'thằng nhỏ bị đuối nước vớt lên rồi',
+    'bé bị phỏng nước sôi',
+    'cả nhà ăn nấm lạ giờ nôn ói',
+    'my dad won’t wake up',
+  ])('should hear danger in Central speech, unaccented and English: %s', (text) => {
+    expect(engine.understand(text)).toMatchObject({ emergency: true, intent: 'emergency' });
+  });
+
+  it.each([
     'Khoa cấp cứu ở cổng nào?',
     'chờ em xíu nhé',
     'bản sao điện tử từ bản chính',
     'nồi kho cá',
     'bệnh viện chuyên đa khoa',
-  ])('should not fire on everyday phrases: %s', (text) => {
-    expect(engine.understand(text).emergency).toBe(false);
+    'mẹ tôi 70 tuổi',
+    'and my wife',
+    'my mother',
+    'người già',
+    'gọi tổng đài không ai trả lời',
+  ])('should not answer 115 to everyday phrases: %s', (text) => {
+    const u = engine.understand(text);
+    expect(u.emergency).toBe(false);
+    expect(actedIntent(u)).not.toBe('emergency');
+  });
+});
+
+describe('follow-ups (the context-aware second pass)', () => {
+  const after = (intent: string, topic: string) => ({ previousIntent: intent, previousTopic: topic });
+
+  it.each([
+    ['and for my child?', 'health_insurance', 'lost_card'],
+    ['and my baby?', 'health_insurance', 'lost_card'],
+    ['for a child?', 'health_insurance', 'household'],
+    ['còn con tôi thì sao?', 'health_insurance', 'household'],
+    ['thế còn người già?', 'health_insurance', 'household'],
+    ['vậy … thì sao ạ', 'public_services', 'submit'],
+    ['hộ gia đình', 'health_insurance', 'household'],
+    ['bao nhiêu tiền', 'public_services', 'certified_copy'],
+    ['ở đâu vậy', 'unit_info', 'hours'],
+    ['what about on Sundays?', 'unit_info', 'hours'],
+  ])('"%s" after %s:%s stays in that intent', (text, intent, topic) => {
+    const u = engine.understand(text, after(intent, topic));
+    expect(u).toMatchObject({ intent, decision: 'answer', emergency: false });
+    expect(u.followUp).toBeDefined();
+  });
+
+  it('should take the topic the follow-up names within the intent, else keep the current one', () => {
+    expect(engine.understand('vậy sinh viên thì sao ạ', after('health_insurance', 'household')).topic).toBe(
+      'student',
+    );
+    expect(engine.understand('and for my child?', after('health_insurance', 'lost_card')).topic).toBe(
+      'lost_card',
+    );
+  });
+
+  it.each([
+    ['quên mật khẩu vneid', 'vneid'],
+    ['cảm ơn', 'greeting'],
+    ['ok', 'greeting'],
+    ['cho tôi gặp nhân viên', 'human'],
+    ['mẹ tôi bị xỉu', 'emergency'],
+    ['xổ số hôm nay', 'fallback'],
+  ])('should change topic only on clear evidence: "%s" → %s', (text, intent) => {
+    const u = engine.understand(text, after('health_insurance', 'household'));
+    expect(actedIntent(u)).toBe(intent);
+    expect(u.followUp).toBeUndefined();
+  });
+
+  it('should not lean on context for a long message with a topic of its own', () => {
+    const u = engine.understand(
+      'tôi muốn hỏi cách đặt lịch khám tai mũi họng vào sáng thứ bảy tuần sau được không',
+      after('health_insurance', 'household'),
+    );
+    expect(u.followUp).toBeUndefined();
   });
 });
 

@@ -4,6 +4,7 @@ import { threadId } from 'node:worker_threads';
 import type { Language } from '../messaging/language';
 import type { IntentScore, Understanding } from '../messaging/understanding';
 import { EmergencyNet } from './emergency-net';
+import { followUpOf, PERSON_WORDS, topicalWords } from './follow-up';
 import { recognise } from './entity-recognizer';
 import { calibrate, IntentClassifier, type Thresholds } from './intent-classifier';
 import { LanguageDetector } from './language-detector';
@@ -11,7 +12,10 @@ import { loadTeencode, Normalizer, type Normalized } from './normalizer';
 import { hashExamples, type Example } from './training-data';
 
 /** Bump when features, training or normalisation change: cached models of older code are not reused. */
-const MODEL_VERSION = 'nlu-5';
+const MODEL_VERSION = 'nlu-9';
+
+/** A follow-up moves to another topic of the same intent at this topic probability. */
+const FOLLOW_UP_TOPIC = 0.55;
 
 export interface CalibrationRow {
   text: string;
@@ -25,15 +29,13 @@ export interface ModelSnapshot {
 }
 
 export interface UnderstandContext {
+  /** The conversation's settled language; without it the message decides, `languageHint` on a tie. */
   language?: Language;
+  languageHint?: Language;
+  /** The conversation's current topic (a content intent answered recently), for follow-ups. */
   previousIntent?: string | null;
   previousTopic?: string | null;
 }
-
-// "còn con tôi thì sao?", "what about students?": a short question leaning on the previous one.
-const FOLLOW_UP_START =
-  /^(con|the con|vay con|con neu|neu|the neu|what about|how about|and|and if|what if|also)\b/;
-const FOLLOW_UP_END = /\b(thi sao|the nao|thi the nao|duoc khong|thi)\s*$/;
 
 export class NluEngine {
   constructor(
@@ -141,11 +143,13 @@ export class NluEngine {
   understand(text: string, context: UnderstandContext = {}): Understanding {
     const normalized = this.normalizer.normalize(text ?? '');
     const entities = recognise(text ?? '');
-    const language = this.detector.detect(normalized, context.language);
+    const language = this.detector.detect(normalized, context.language, context.languageHint);
+    const languageSure = this.detector.hasEvidence(normalized);
     const words = normalized.tokens.filter((t) => !t.startsWith('_'));
     if (!words.length) {
       return {
         language,
+        languageSure,
         intent: 'fallback',
         topic: 'empty',
         confidence: 0,
@@ -157,37 +161,83 @@ export class NluEngine {
     }
     const ranking = this.classifier.rank(normalized);
     const top = ranking[0];
-    const pEmergency = ranking.find((r) => r.intent === 'emergency')?.score ?? 0;
-    if (this.net.matches(normalized) || pEmergency >= this.thresholds.emergency) {
-      return {
-        language,
-        intent: 'emergency',
-        topic: 'urgent',
-        confidence: Math.max(pEmergency, this.net.matches(normalized) ? 1 : 0),
-        ranking,
-        entities,
-        decision: 'answer',
-        emergency: true,
-      };
-    }
-    const decision = this.classifier.decide(ranking);
-    if (decision !== 'answer' && context.previousIntent && this.isFollowUp(normalized, ranking)) {
-      const topics = this.classifier.rankTopics(normalized, context.previousIntent);
-      if (topics.length) {
+    const emergency = (confidence: number): Understanding => ({
+      language,
+      languageSure,
+      intent: 'emergency',
+      topic: 'urgent',
+      confidence,
+      ranking,
+      entities,
+      decision: 'answer',
+      emergency: true,
+    });
+    // Danger signs first, whatever the context.
+    if (this.net.matches(normalized)) return emergency(1);
+
+    // The second pass: a short message with no topic of its own continues the conversation's.
+    if (context.previousIntent) {
+      const anchors = this.classifier.anchorsOf(normalized);
+      const followUp = followUpOf(normalized, ranking, anchors, {
+        intent: context.previousIntent,
+        topic: context.previousTopic,
+      });
+      if (followUp) {
+        // Its own topic within the intent when it clearly names one ("students"), else the one we were on.
+        const [best] = this.classifier.rankTopics(normalized, followUp.intent);
+        const own = best && best.score >= FOLLOW_UP_TOPIC ? best.topic : undefined;
         return {
           language,
-          intent: context.previousIntent,
-          topic: topics[0].topic,
+          languageSure,
+          intent: followUp.intent,
+          topic: own ?? context.previousTopic ?? undefined,
           confidence: top.score,
           ranking,
           entities,
           decision: 'answer',
           emergency: false,
+          followUp: followUp.reason,
         };
       }
     }
-    const outcome = this.settle(decision, top);
-    return { language, ...outcome, confidence: top.score, ranking, entities, decision, emergency: false };
+
+    const pEmergency = ranking.find((r) => r.intent === 'emergency')?.score ?? 0;
+    if (pEmergency >= this.thresholds.emergency && this.dangerBeyondPersons(normalized)) {
+      return emergency(pEmergency);
+    }
+    // Below the bar (or resting on who the message is about), emergency is not answered as a guess:
+    // 115 for "nồi kho cá" helps nobody. The next intent answers; the danger net stays in front.
+    const guesses = ranking.filter((r) => r.intent !== 'emergency');
+    const decision = this.classifier.decide(guesses);
+    const outcome = this.settle(decision, guesses[0]);
+    return {
+      language,
+      languageSure,
+      ...outcome,
+      confidence: guesses[0].score,
+      ranking,
+      entities,
+      decision,
+      emergency: false,
+    };
+  }
+
+  /**
+   * The classifier's emergency, checked without who the message is about and without fillers: kin
+   * words fill the emergency examples, so "mẹ tôi 70 tuổi" alone leans emergency. The situation must
+   * carry it.
+   */
+  private dangerBeyondPersons(n: Normalized): boolean {
+    if (!topicalWords(n).length) return false;
+    const keep = n.stripped.map((t) => !PERSON_WORDS.has(t));
+    const masked: Normalized = {
+      tokens: n.tokens.filter((_, i) => keep[i]),
+      stripped: n.stripped.filter((_, i) => keep[i]),
+      hasMarks: n.hasMarks,
+    };
+    const ranking = this.classifier.rank(masked);
+    const p = ranking.find((r) => r.intent === 'emergency')?.score ?? 0;
+    return p >= this.thresholds.emergency || ranking[0].intent === 'emergency';
   }
 
   private settle(
@@ -197,18 +247,6 @@ export class NluEngine {
     if (decision === 'answer') return { intent: top.intent, topic: top.topic };
     if (decision === 'clarify') return { intent: 'fallback', topic: 'clarify' };
     return { intent: 'fallback', topic: top.intent === 'fallback' ? top.topic : 'out_of_scope' };
-  }
-
-  private isFollowUp(n: Normalized, ranking: IntentScore[]): boolean {
-    const joined = n.stripped.join(' ');
-    if (n.stripped.length > 10) return false;
-    if (
-      ranking[0].intent === 'emergency' ||
-      ranking[0].intent === 'human' ||
-      ranking[0].intent === 'greeting'
-    )
-      return false;
-    return FOLLOW_UP_START.test(joined) || FOLLOW_UP_END.test(joined);
   }
 }
 

@@ -9,6 +9,11 @@ export interface Normalized {
   stripped: string[];
   /** Whether the original carried Vietnamese letters or tone marks. */
   hasMarks: boolean;
+  /**
+   * Per token: it came from an acronym ("BHYT" → bảo hiểm y tế, one letter per word). People write
+   * acronyms in either language, so these tokens say nothing about which one a message is in.
+   */
+  acronym?: boolean[];
 }
 
 /** Longer input is cut before classification: the first 1,000 characters say what it is about. */
@@ -17,6 +22,8 @@ const URL = /\b(?:https?:\/\/|www\.)\S+|\b[a-z0-9-]+(?:\.[a-z0-9-]+)*\.(?:vn|com
 const EMAIL = /[\p{L}\p{N}._%+-]+@[\p{L}\p{N}-]+(?:\.[\p{L}\p{N}-]+)+/gu;
 const PHONE = /(?<![\p{L}\p{N}])(?:\+?84|0)(?:[\s.-]?\d){8,10}(?![\p{L}\p{N}])/gu;
 const EMOJI = /\p{Extended_Pictographic}/gu;
+// Pasted or injected markup says nothing about the message: "<b>hi</b>" is "hi".
+const MARKUP = /<\/?[a-z][^<>]{0,200}>|&(?:nbsp|amp|lt|gt|quot|apos|#\d{1,6});/giu;
 const KEEP_NUMBERS = new Set(['115', '113', '114']);
 
 type TeencodeMap = Map<string, string[]>;
@@ -37,6 +44,12 @@ export function squeeze(token: string): string {
   return token.replace(/(\p{L})\1{2,}/gu, '$1');
 }
 
+/** "bhyt" → [bảo, hiểm, y, tế]: one letter per word, in order. */
+function isAcronymOf(key: string, words: string[]): boolean {
+  const letters = [...stripDiacritics(key)];
+  return letters.length === words.length && words.every((w, i) => stripDiacritics(w).startsWith(letters[i]));
+}
+
 export class Normalizer {
   constructor(private readonly teencode: TeencodeMap = loadTeencode()) {}
 
@@ -46,19 +59,24 @@ export class Normalizer {
     const hasEmoji = EMOJI.test(text);
     EMOJI.lastIndex = 0;
     text = text
+      .replace(MARKUP, ' ')
       .replace(EMAIL, ' _email_ ')
       .replace(URL, ' _url_ ')
       .replace(PHONE, ' _phone_ ')
       .replace(EMOJI, ' ');
     text = canonicalTones(text.toLowerCase());
     const tokens: string[] = [];
+    const acronym: boolean[] = [];
     for (const raw of text.split(/[^\p{L}\p{N}_]+/u)) {
       if (!raw) continue;
       // Abbreviations first: "cccd" must not be squeezed into "cd".
       const token = this.teencode.has(raw) ? raw : squeeze(raw);
       const expansion = this.teencode.get(token);
       if (expansion) {
+        const initials = isAcronymOf(token, expansion);
         tokens.push(...expansion);
+        acronym.push(...expansion.map(() => initials));
+        continue;
       } else if (/^\d+$/.test(token)) {
         tokens.push(token.length <= 2 || KEEP_NUMBERS.has(token) ? token : '_num_');
       } else {
@@ -66,6 +84,12 @@ export class Normalizer {
       }
     }
     if (hasEmoji) tokens.push('_emoji_');
-    return { tokens, stripped: tokens.map((t) => (t.startsWith('_') ? t : stripDiacritics(t))), hasMarks };
+    while (acronym.length < tokens.length) acronym.push(false);
+    return {
+      tokens,
+      stripped: tokens.map((t) => (t.startsWith('_') ? t : stripDiacritics(t))),
+      hasMarks,
+      acronym,
+    };
   }
 }

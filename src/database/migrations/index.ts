@@ -8,6 +8,7 @@ import { TicketSource1764310000000 } from './1764310000000-ticket-source';
 import { WebChatAudience1764320000000 } from './1764320000000-web-chat-audience';
 import { ReportJobs1764330000000 } from './1764330000000-report-jobs';
 import { TrainingVersion1764340000000 } from './1764340000000-training-version';
+import { ConversationLanguageSettled1764400000000 } from './1764400000000-conversation-language-settled';
 
 /** In order. A new migration is appended here; never edit one that has shipped. */
 export const MIGRATIONS = [
@@ -21,4 +22,5 @@ export const MIGRATIONS = [
   WebChatAudience1764320000000,
   ReportJobs1764330000000,
   TrainingVersion1764340000000,
+  ConversationLanguageSettled1764400000000,
 ];

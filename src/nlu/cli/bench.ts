@@ -118,6 +118,11 @@ async function main(): Promise<void> {
       `${ours.report.emergencyRecall.hit}/${ours.report.emergencyRecall.n}`,
       `${theirs.report.emergencyRecall.hit}/${theirs.report.emergencyRecall.n}`,
     ),
+    line(
+      'false emergencies',
+      `${ours.report.falseEmergencies.hit}/${ours.report.falseEmergencies.n}`,
+      `${theirs.report.falseEmergencies.hit}/${theirs.report.falseEmergencies.n}`,
+    ),
     line('latency p50 per message', `${ours.p50.toFixed(3)} ms`, `${theirs.p50.toFixed(3)} ms`),
     line('latency p99 per message', `${ours.p99.toFixed(3)} ms`, `${theirs.p99.toFixed(3)} ms`),
     line('training time', `${(ourTrainMs / 1000).toFixed(2)} s`, `${(peer.trainMs / 1000).toFixed(2)} s`),

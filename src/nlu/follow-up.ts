@@ -1,0 +1,193 @@
+import { CONTENT_INTENTS, type IntentScore } from '../messaging/understanding';
+import type { Normalized } from './normalizer';
+
+/**
+ * Who a message is about (kin, pronouns, age): "and for my child?", "mẹ tôi 70 tuổi". These words
+ * say nothing about the topic or the danger — the emergency examples are full of mothers and babies,
+ * so without this a bare "and my wife?" looks like an emergency. Diacritic-free forms.
+ */
+export const PERSON_WORDS = new Set([
+  // Vietnamese
+  'toi',
+  'minh',
+  'tui',
+  'me',
+  'ma',
+  'ba',
+  'bo',
+  'cha',
+  'con',
+  'vo',
+  'chong',
+  'ong',
+  'chau',
+  'em',
+  'anh',
+  'chi',
+  'co',
+  'chu',
+  'bac',
+  'di',
+  'cau',
+  'mo',
+  'be',
+  'nguoi',
+  'nha',
+  'ny',
+  'ban',
+  'no',
+  'tuoi',
+  'thang',
+  // English
+  'my',
+  'our',
+  'his',
+  'her',
+  'their',
+  'he',
+  'she',
+  'him',
+  'mother',
+  'mom',
+  'mum',
+  'father',
+  'dad',
+  'son',
+  'daughter',
+  'wife',
+  'husband',
+  'baby',
+  'child',
+  'children',
+  'kid',
+  'kids',
+  'grandma',
+  'grandpa',
+  'grandmother',
+  'grandfather',
+  'brother',
+  'sister',
+  'friend',
+  'neighbour',
+  'neighbor',
+  'uncle',
+  'aunt',
+  'parents',
+  'parent',
+  'elderly',
+  'old',
+  'years',
+  'year',
+  'months',
+  'man',
+  'woman',
+  'boy',
+  'girl',
+  'person',
+]);
+
+/** Particles and fillers that carry no topic: "thì sao ạ", "vậy ad", "please". */
+const FILLERS = new Set([
+  'a',
+  'ad',
+  'admin',
+  'oi',
+  'nha',
+  'nhe',
+  'vay',
+  'z',
+  'v',
+  'ha',
+  'the',
+  'thi',
+  'sao',
+  'nao',
+  'con',
+  'neu',
+  'cho',
+  'voi',
+  'la',
+  'and',
+  'what',
+  'about',
+  'how',
+  'for',
+  'if',
+  'also',
+  'then',
+  'too',
+  'is',
+  'it',
+  'an',
+  'of',
+  'to',
+  'do',
+  'please',
+]);
+
+// "còn con tôi thì sao?", "thế còn …", "vậy … thì sao ạ", "and for …?", "what about …?", "for a child?"
+const START =
+  /^(con|the con|vay con|vay|the|con neu|neu|the neu|what about|how about|and|and if|what if|also|for|same for)\b/;
+const END = /\b(thi sao|the nao|thi the nao|thi|duoc khong|duoc ko|nua|nua khong|too|as well)$/;
+const TRAILING = /(\s+(a|ad|admin|oi|nha|nhe|vay|z|v|ha|khong|ko|k))+$/;
+
+export interface TopicContext {
+  /** The conversation's current topic: a content intent answered recently. */
+  intent: string;
+  topic?: string | null;
+}
+
+export interface FollowUp {
+  intent: string;
+  topic?: string;
+  /** Why it was read as a follow-up: a follow-up phrase, or a short message with no topic of its own. */
+  reason: 'phrase' | 'elliptical';
+}
+
+/** A follow-up phrase at the start or end of a short message. */
+export function hasFollowUpPhrase(n: Normalized): boolean {
+  const joined = n.stripped
+    .filter((t) => !t.startsWith('_'))
+    .join(' ')
+    .replace(TRAILING, '');
+  return START.test(joined) || END.test(joined);
+}
+
+/** The words of a message that could say what it is about (not who, not fillers, not masks). */
+export function topicalWords(n: Normalized): string[] {
+  return n.stripped.filter((t) => !t.startsWith('_') && !PERSON_WORDS.has(t) && !FILLERS.has(t));
+}
+
+/** The classifier's probability that makes another content intent's anchor word count. */
+const ANCHOR_EVIDENCE = 0.3;
+
+/** The longest message that can lean on the previous one: more words than this say their own topic. */
+const MAX_WORDS = 8;
+
+/**
+ * The context-aware second pass: a short message with no evidence of a topic of its own continues
+ * the conversation's topic. Evidence of another topic is an anchor word of another intent (a word the
+ * training examples tie to one intent: "thuốc", "VNeID", "cảm ơn", "xỉu"), or a confident greeting,
+ * request for a person or language switch. The topic changes only on such evidence.
+ */
+export function followUpOf(
+  n: Normalized,
+  ranking: IntentScore[],
+  anchors: Set<string>,
+  context: TopicContext,
+): FollowUp | null {
+  const words = topicalWords(n);
+  const phrase = hasFollowUpPhrase(n);
+  if (words.length > MAX_WORDS) return null;
+  if (!words.length && !phrase) return null;
+  // Another intent's anchor word is evidence of a new topic when the classifier gives that intent
+  // some weight too; an anchor of a non-content intent (danger, thanks, a person, out of scope) always is.
+  for (const intent of anchors) {
+    if (intent === context.intent) continue;
+    const score = ranking.find((r) => r.intent === intent)?.score ?? 0;
+    if (!CONTENT_INTENTS.has(intent) || score >= ANCHOR_EVIDENCE) return null;
+  }
+  const top = ranking[0];
+  if (top && ['greeting', 'human', 'language'].includes(top.intent) && top.score >= 0.5) return null;
+  return { intent: context.intent, reason: phrase ? 'phrase' : 'elliptical' };
+}
