@@ -299,6 +299,21 @@ export class ConversationEngine implements InboxHandler, OnModuleInit {
       conversation.consentAskedAt ??= now;
       return;
     }
+    if (decided.via === 'aside' && conversation.flow) {
+      // A question answered in the middle of a flow: its intent offers to go on (or lets it go).
+      const offer = await extra(conversation.flow.intent, 'resume_offer');
+      if (offer) {
+        if (offer.flow !== undefined) conversation.flow = offer.flow;
+        const answer = reply.messages[reply.messages.length - 1];
+        const onward = answer?.quickReplies ?? [];
+        if (answer && offer.messages.length) delete answer.quickReplies;
+        for (const message of offer.messages) {
+          message.quickReplies = [...(message.quickReplies ?? []), ...onward].slice(0, 13);
+        }
+        reply.messages.push(...offer.messages);
+      }
+      return;
+    }
     const askConsent =
       conversation.consent === 'unknown' && !conversation.consentAskedAt && reply.outcome !== 'emergency';
     if (askConsent) {

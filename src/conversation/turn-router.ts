@@ -1,6 +1,9 @@
 import type { ConversationView, TurnInput } from '../messaging/intent';
+import type { FlowState } from '../messaging/reply';
+import { acknowledgementOf, looksLikeQuestion, NARRATIVE_WORDS, wordCount } from './flow-signals';
 
-export type RouteVia = 'safety' | 'kind' | 'payload' | 'flow' | 'entity' | 'classifier' | 'context';
+export type RouteVia =
+  'safety' | 'kind' | 'payload' | 'flow' | 'aside' | 'ack' | 'entity' | 'classifier' | 'context';
 
 export interface Route {
   intent: string;
@@ -58,10 +61,20 @@ export function route(input: TurnInput, conversation: ConversationView, knownInt
   if (fromPayload) return fromPayload;
 
   if (conversation.flow && knownIntents.has(conversation.flow.intent)) {
+    // A question on another subject is answered; the engine then offers the form again.
+    if (understanding && isSideQuestion(input, conversation.flow))
+      return { intent: understanding.intent, topic: understanding.topic, via: 'aside' };
     return { intent: conversation.flow.intent, topic: conversation.flow.step, via: 'flow' };
   }
 
   if (!understanding) return { intent: 'greeting', topic: 'menu', via: 'kind' };
+
+  // "ok", "đồng ý", "cảm ơn" after a form ended (or any answer) is not a new request.
+  const ack = input.text ? acknowledgementOf(input.text) : null;
+  if (ack && knownIntents.has('greeting')) {
+    const topic = understanding.intent === 'greeting' && understanding.topic ? understanding.topic : ack;
+    return { intent: 'greeting', topic, via: 'ack' };
+  }
 
   const ticket = understanding.entities.find((e) => e.type === 'ticket_code');
   if (ticket && knownIntents.has('complaint')) {
@@ -85,4 +98,18 @@ export function route(input: TurnInput, conversation: ConversationView, knownInt
   if (understanding.decision === 'clarify')
     return { intent: 'fallback', topic: 'clarify', via: 'classifier' };
   return { intent: 'fallback', topic: understanding.topic ?? 'out_of_scope', via: 'classifier' };
+}
+
+/**
+ * In the middle of a flow, a message the classifier confidently puts in another content intent and
+ * that is worded as a question is a question on another subject; a long account of what happened is
+ * an answer to the form even when it names BHYT or VNeID, and so is a phone number or e-mail.
+ */
+function isSideQuestion(input: TurnInput, flow: FlowState): boolean {
+  const u = input.understanding;
+  if (!u || input.kind !== 'text' || !input.text) return false;
+  if (u.decision !== 'answer' || u.intent === flow.intent || !CONTENT_INTENTS.has(u.intent)) return false;
+  if (u.entities.some((e) => e.type === 'phone' || e.type === 'email')) return false;
+  if (wordCount(input.text) > NARRATIVE_WORDS) return false;
+  return looksLikeQuestion(input.text);
 }
