@@ -146,7 +146,7 @@ export class ConversationEngine implements InboxHandler, OnModuleInit {
           })
         : undefined;
     const input: TurnInput = { kind: event.kind, text, payload: event.payload, understanding };
-    const view = this.view(conversation, !existing);
+    const view = this.view(conversation, !existing, now);
     const decided = route(input, view, new Set(this.intents.keys()));
     const scope: TurnScope = { turnId: turnIdOf(inboxEventId), unit, view, input, now };
     let language: Language = understanding?.language ?? this.languageOf(conversation);
@@ -409,12 +409,17 @@ export class ConversationEngine implements InboxHandler, OnModuleInit {
       conversation.lastIntent = decided.intent;
       conversation.lastTopic = reply.topic ?? decided.topic ?? null;
     }
+    // The next turns are read in the light of the emergency ("the ambulance is not here yet").
+    if (reply.outcome === 'emergency') {
+      conversation.lastIntent = 'emergency';
+      conversation.lastTopic = reply.topic ?? 'urgent';
+    }
     if (event.kind !== 'follow') conversation.lastUserMessageAt = event.occurredAt;
     conversation.turnCount += 1;
     conversation.updatedAt = now;
   }
 
-  private view(conversation: ConversationEntity, isFirstTurn: boolean): ConversationView {
+  private view(conversation: ConversationEntity, isFirstTurn: boolean, now: Date): ConversationView {
     return {
       id: conversation.id,
       channel: conversation.channel as ConversationView['channel'],
@@ -424,6 +429,7 @@ export class ConversationEngine implements InboxHandler, OnModuleInit {
       lastIntent: conversation.lastIntent,
       lastTopic: conversation.lastTopic,
       missCount: conversation.missCount,
+      minutesSinceLastTurn: isFirstTurn ? null : (now.getTime() - conversation.updatedAt.getTime()) / 60_000,
       isFirstTurn,
     };
   }

@@ -41,6 +41,21 @@ export function looksLikeQuestion(text: string): boolean {
   return words.length > 1 && QUESTION_END.has(words[words.length - 1]);
 }
 
+/** Words that, right after an emergency reply, can only be about that emergency (115, the ambulance). */
+const EMERGENCY_STRONG =
+  /\b(?:115|cap cuu|cuu thuong|ambulance|paramedics?|xe (?:\w+ )?chua (?:toi|den|thay|co|ve)|chua thay (?:xe|ai)|(?:hasn t|hasnt|isn t|isnt|not) (?:here|arrived|come|coming)|still waiting|no one (?:is )?(?:answering|answers|came|coming)|khong ai (?:nghe|bat) may|goi khong (?:duoc|dc|ai nghe)|cuu (?:voi|em|toi|minh|con|me|bo|ba)|help (?:me|us|please)|please help)\b/;
+/** "What do I do now?": about the emergency only when the classifier does not hear another subject. */
+const EMERGENCY_WEAK =
+  /\b(?:lam sao|lam gi|the nao|phai lam|gio sao|sao bay gio|roi sao|what (?:do|should|can|shall) (?:i|we) do|what now|now what|what next|help)\b/;
+
+/** How the wording of a message reads right after an emergency reply. */
+export function emergencyFollowUpWording(text: string): 'strong' | 'weak' | null {
+  const folded = fold(text);
+  if (EMERGENCY_STRONG.test(folded)) return 'strong';
+  if (EMERGENCY_WEAK.test(folded)) return 'weak';
+  return null;
+}
+
 const THANKS =
   /^(?:(?:da|vang|ok|oke|okay) )?(?:cam on|camon|cmon|thanks?|thank you|thank u|tks|thx|ty|many thanks)(?: (?:nhieu|nhe|nha|ban|ad|em|chi|anh|so much|a lot|a|nhieu a))*$/;
 

@@ -1,9 +1,9 @@
 import type { ConversationView, TurnInput } from '../messaging/intent';
 import type { Entity, Understanding } from '../messaging/understanding';
 import { looksLikeQuestion } from './flow-signals';
-import { route } from './turn-router';
+import { EMERGENCY_CONTEXT_MINUTES, route } from './turn-router';
 
-/** The router's rules around flows (the rest is in turn-router.spec.ts). */
+/** The router's rules around flows and emergencies (the rest is in turn-router.spec.ts). */
 const KNOWN = new Set([
   'vneid',
   'public_services',
@@ -25,6 +25,7 @@ const conversation = (over: Partial<ConversationView> = {}): ConversationView =>
   lastIntent: null,
   lastTopic: null,
   missCount: 0,
+  minutesSinceLastTurn: 1,
   isFirstTurn: false,
   ...over,
 });
@@ -43,6 +44,8 @@ const said = (text: string, over: Partial<Understanding> = {}): TurnInput => ({
   },
 });
 const inForm = (step = 'where') => conversation({ flow: { intent: 'complaint', step, data: {} } });
+const afterEmergency = (minutes = 2) =>
+  conversation({ lastIntent: 'emergency', lastTopic: 'urgent', minutesSinceLastTurn: minutes });
 
 describe('#route in a flow', () => {
   it('should answer a confident question on another subject beside the form', () => {
@@ -100,6 +103,56 @@ describe('#route after a flow ended', () => {
   it('should leave a real request alone', () => {
     const input = said('đồng ý thì nộp hồ sơ ở đâu', { intent: 'public_services', topic: 'submit' });
     expect(route(input, conversation(), KNOWN)).toMatchObject({ intent: 'public_services' });
+  });
+});
+
+describe('#route right after an emergency', () => {
+  it.each([
+    ['gọi 115 mà chưa thấy xe tới', { intent: 'complaint', topic: 'file' }],
+    ['xe chưa tới', { intent: 'fallback', decision: 'fallback' as const }],
+    ['ambulance not here yet', { intent: 'fallback', decision: 'fallback' as const }],
+    ['giờ làm sao', { intent: 'fallback', topic: 'other_agencies', decision: 'fallback' as const }],
+    ['phải làm gì', { intent: 'fallback', decision: 'fallback' as const }],
+    [
+      'hmm',
+      {
+        intent: 'fallback',
+        decision: 'clarify' as const,
+        ranking: [
+          { intent: 'fallback', score: 0.4 },
+          { intent: 'emergency', score: 0.3 },
+        ],
+      },
+    ],
+  ])('should take %j as about the emergency', (text, over) => {
+    expect(route(said(text, over), afterEmergency(), KNOWN)).toEqual({
+      intent: 'emergency',
+      topic: 'follow_up',
+      via: 'emergency_context',
+    });
+  });
+
+  it('should hold even over a form started meanwhile', () => {
+    const both = { ...afterEmergency(), flow: { intent: 'complaint', step: 'what', data: {} } };
+    expect(route(said('xe chưa tới'), both, KNOWN)).toMatchObject({ intent: 'emergency' });
+  });
+
+  it.each([
+    ['cảm ơn', { intent: 'greeting', topic: 'thanks' }, 'greeting'],
+    ['quên mật khẩu vneid làm sao', { intent: 'vneid', topic: 'forgot_password' }, 'vneid'],
+  ])('should answer %j as usual', (text, over, intent) => {
+    expect(route(said(text, over), afterEmergency(), KNOWN).intent).toBe(intent);
+  });
+
+  it('should let go once the conversation has been quiet for a while, or moved on', () => {
+    const input = said('gọi 115 mà chưa thấy xe tới', { intent: 'complaint', topic: 'file' });
+    expect(route(input, afterEmergency(EMERGENCY_CONTEXT_MINUTES + 1), KNOWN).intent).toBe('complaint');
+    expect(route(input, conversation({ lastIntent: 'vneid' }), KNOWN).intent).toBe('complaint');
+    expect(route(input, { ...afterEmergency(), minutesSinceLastTurn: null }, KNOWN).intent).toBe('complaint');
+  });
+
+  it('should let a tapped button go where it points', () => {
+    expect(route({ kind: 'postback', payload: 'MENU' }, afterEmergency(), KNOWN).intent).toBe('greeting');
   });
 });
 

@@ -1,9 +1,27 @@
 import type { ConversationView, TurnInput } from '../messaging/intent';
 import type { FlowState } from '../messaging/reply';
-import { acknowledgementOf, looksLikeQuestion, NARRATIVE_WORDS, wordCount } from './flow-signals';
+import {
+  acknowledgementOf,
+  emergencyFollowUpWording,
+  looksLikeQuestion,
+  NARRATIVE_WORDS,
+  wordCount,
+} from './flow-signals';
 
 export type RouteVia =
-  'safety' | 'kind' | 'payload' | 'flow' | 'aside' | 'ack' | 'entity' | 'classifier' | 'context';
+  | 'safety'
+  | 'kind'
+  | 'payload'
+  | 'flow'
+  | 'aside'
+  | 'emergency_context'
+  | 'ack'
+  | 'entity'
+  | 'classifier'
+  | 'context';
+
+/** How long after an emergency reply the conversation is still about that emergency. */
+export const EMERGENCY_CONTEXT_MINUTES = 30;
 
 export interface Route {
   intent: string;
@@ -60,6 +78,9 @@ export function route(input: TurnInput, conversation: ConversationView, knownInt
   const fromPayload = input.payload ? parsePayload(input.payload, knownIntents) : null;
   if (fromPayload) return fromPayload;
 
+  if (knownIntents.has('emergency') && inEmergencyContext(input, conversation))
+    return { intent: 'emergency', topic: 'follow_up', via: 'emergency_context' };
+
   if (conversation.flow && knownIntents.has(conversation.flow.intent)) {
     // A question on another subject is answered; the engine then offers the form again.
     if (understanding && isSideQuestion(input, conversation.flow))
@@ -98,6 +119,23 @@ export function route(input: TurnInput, conversation: ConversationView, knownInt
   if (understanding.decision === 'clarify')
     return { intent: 'fallback', topic: 'clarify', via: 'classifier' };
   return { intent: 'fallback', topic: understanding.topic ?? 'out_of_scope', via: 'classifier' };
+}
+
+/**
+ * Right after an emergency reply, "the ambulance is not here yet", "115 does not answer", "what now?"
+ * are about that emergency: 115 again, not the complaint form or the fallback.
+ */
+function inEmergencyContext(input: TurnInput, conversation: ConversationView): boolean {
+  const minutes = conversation.minutesSinceLastTurn;
+  if (conversation.lastIntent !== 'emergency' || minutes === null || minutes > EMERGENCY_CONTEXT_MINUTES)
+    return false;
+  if (input.kind !== 'text' || !input.text) return false;
+  const u = input.understanding;
+  const wording = emergencyFollowUpWording(input.text);
+  if (wording === 'strong') return true;
+  const unsure = !u || u.decision !== 'answer' || !CONTENT_INTENTS.has(u.intent);
+  if (wording === 'weak') return unsure && u?.intent !== 'greeting';
+  return !!u && u.decision !== 'answer' && u.ranking.slice(0, 3).some((r) => r.intent === 'emergency');
 }
 
 /**
