@@ -11,10 +11,23 @@ import type {
   TurnContext,
 } from '../../src/messaging';
 import { UnitsService } from '../../src/units/units.service';
+import { isCancel } from '../common/cancel';
+import { fold } from '../common/fold';
 import { answered, link, message, quick, text } from '../common/reply-kit';
+import { yesNo } from '../common/yes-no';
 
 const FLOW = 'complaint';
-const CANCEL = /^(huy|hủy|thoi|thôi|cancel|stop|dung lai|dừng lại|khong gui nua|không gửi nữa)\b/i;
+/** "Go on with the complaint", folded. */
+const CONTINUE =
+  /^(?:da )?(?:tiep tuc|tiep|tiep di|lam tiep|gui tiep)(?: phan anh)?(?: di| nhe| a)?$|^(?:continue|go on|carry on|resume)(?: the complaint| please)?$/;
+type FormStep = 'what' | 'where' | 'when' | 'contact_ask' | 'contact_value';
+const QUESTION: Record<FormStep, string> = {
+  what: 'complaint:flow.ask_what',
+  where: 'complaint:flow.ask_where',
+  when: 'complaint:flow.ask_when',
+  contact_ask: 'complaint:flow.ask_contact',
+  contact_value: 'complaint:flow.ask_contact_value',
+};
 const PLAN = ['feedback_channels'] as const;
 
 /**
@@ -36,6 +49,7 @@ export class ComplaintIntent implements Intent {
     if (flow) return this.continueFlow(ctx, flow);
     switch (ctx.topic) {
       case 'file':
+        if (ctx.arg === 'cancel') return this.ended('complaint:flow.nothing_to_cancel');
         return this.start(ctx);
       case 'status':
         return this.status(ctx);
@@ -108,109 +122,133 @@ export class ComplaintIntent implements Intent {
     // A message that already tells what happened is the description: do not ask for it again.
     const said = ctx.input.text?.trim() ?? '';
     if (said.length >= 40 && ctx.input.understanding?.intent === 'complaint') {
-      return this.askWhere({ description: this.complaints.seal(said) }, true);
+      return this.prompt('where', { description: this.complaints.seal(said) }, [
+        text('complaint:flow.sorry'),
+        text('complaint:flow.noted_what'),
+      ]);
     }
-    return this.ask(
-      [text('complaint:flow.sorry'), text('complaint:flow.ask_what')],
-      { intent: FLOW, step: 'what', data: {} },
-      [quick('complaint:flow.cancel_button', 'complaint:file:cancel')],
-    );
+    return this.prompt('what', {}, [text('complaint:flow.sorry')]);
   }
 
   private async continueFlow(ctx: TurnContext, flow: FlowState): Promise<Reply> {
     const said = ctx.input.text?.trim() ?? '';
     const arg = ctx.arg ?? '';
-    if (arg === 'cancel' || CANCEL.test(said)) {
-      return {
-        ...answered(
-          [
-            message([text('complaint:flow.cancelled')], {
-              quickReplies: [quick('common:menu.back', 'MENU')],
-            }),
-          ],
-          [...PLAN],
-          'file',
-          false,
-        ),
-        flow: null,
-      };
+    const { offered, ...data } = flow.data;
+    if (ctx.topic === 'resume_offer') return this.offerResume(flow);
+    if (flow.step === 'status_code') {
+      if (arg === 'cancel' || isCancel(said)) return this.ended('complaint:status.stopped');
+      return { ...(await this.status(ctx)), flow: null };
     }
-    const data = { ...flow.data };
-    switch (flow.step) {
+    const step = flow.step;
+    if (!isFormStep(step)) return { ...this.menu(), flow: null };
+    const answer = yesNo(said);
+    const yesNoStep = step === 'contact_ask' || step === 'contact_value';
+    // "thôi" to "do you want to leave a contact?" is a no to that question, not to the whole complaint.
+    const cancel =
+      arg === 'cancel' ||
+      (offered === true && answer === 'no') ||
+      (step === 'what' && answer === 'no') ||
+      (isCancel(said) && !(yesNoStep && answer === 'no'));
+    if (cancel) return this.ended('complaint:flow.cancelled');
+    // Back after a question on another topic, or a plain "ok" where a free answer was asked: ask again.
+    if (
+      arg === 'resume' ||
+      CONTINUE.test(fold(said)) ||
+      (answer === 'yes' && (offered === true || !yesNoStep))
+    ) {
+      return this.prompt(step, data, [text('complaint:flow.resumed')]);
+    }
+    switch (step) {
       case 'what':
-        if (!said)
-          return this.ask([text('complaint:flow.ask_what')], flow, [
-            quick('complaint:flow.cancel_button', 'complaint:file:cancel'),
-          ]);
+        if (!said) return this.prompt('what', data);
         data.description = this.complaints.seal(said);
-        return this.askWhere(data, false);
+        return this.prompt('where', data, [text('complaint:flow.noted_what')]);
       case 'where':
-        data.location = arg === 'skip' || !said ? null : this.complaints.seal(said);
-        return this.ask([text('complaint:flow.ask_when')], { intent: FLOW, step: 'when', data }, [
-          quick('complaint:flow.today', 'complaint:file:today'),
-          quick('complaint:flow.yesterday', 'complaint:file:yesterday'),
-          quick('complaint:flow.skip', 'complaint:file:skip'),
-        ]);
+        data.location = arg === 'skip' || !said || answer === 'no' ? null : this.complaints.seal(said);
+        return this.prompt('when', data);
       case 'when':
         data.when =
           arg === 'today' || arg === 'yesterday'
             ? this.complaints.seal(localDate(ctx.now, arg === 'today' ? 0 : -1))
-            : arg === 'skip' || !said
+            : arg === 'skip' || !said || answer === 'no'
               ? null
               : this.complaints.seal(said);
-        return this.askContact(data);
+        return this.prompt('contact_ask', data);
       case 'contact_ask': {
         const typed = this.contactIn(ctx);
         if (typed) return this.create(ctx, data, typed);
-        if (arg === 'contact_yes') {
-          return this.ask(
-            [text('complaint:flow.ask_contact_value')],
-            { intent: FLOW, step: 'contact_value', data: { ...data, tries: 0 } },
-            [quick('complaint:flow.no_contact', 'complaint:file:contact_no')],
-          );
-        }
-        if (arg === 'contact_no' || /^(khong|không|no|ko)\b/i.test(said)) return this.create(ctx, data, null);
-        return this.askContact(data);
+        if (arg === 'contact_yes' || answer === 'yes')
+          return this.prompt('contact_value', { ...data, tries: 0 });
+        if (arg === 'contact_no' || answer === 'no') return this.create(ctx, data, null);
+        return this.prompt('contact_ask', data);
       }
       case 'contact_value': {
         const contact = this.contactIn(ctx);
         if (contact) return this.create(ctx, data, contact);
         const tries = Number(data.tries ?? 0) + 1;
-        if (arg === 'contact_no' || tries >= 2) return this.create(ctx, data, null);
-        return this.ask(
-          [text('complaint:flow.contact_not_found')],
-          { intent: FLOW, step: 'contact_value', data: { ...data, tries } },
-          [quick('complaint:flow.no_contact', 'complaint:file:contact_no')],
-        );
+        if (arg === 'contact_no' || answer === 'no' || tries >= 2) return this.create(ctx, data, null);
+        return this.prompt('contact_value', { ...data, tries }, [], 'complaint:flow.contact_not_found');
       }
-      case 'status_code':
-        return { ...(await this.status(ctx)), flow: null };
-      default:
-        return { ...this.menu(), flow: null };
     }
   }
 
-  private askWhere(data: FlowState['data'], fromFirstMessage: boolean): Reply {
-    return this.ask(
-      [
-        ...(fromFirstMessage
-          ? [text('complaint:flow.sorry'), text('complaint:flow.noted_what')]
-          : [text('complaint:flow.noted_what')]),
-        text('complaint:flow.ask_where'),
-      ],
-      { intent: FLOW, step: 'where', data },
-      [
+  /**
+   * The question of one step of the form, with its choices; "cancel" is on every step. `before` are
+   * paragraphs put ahead of it (an apology, "noted"); `question` replaces the step's own question.
+   */
+  private prompt(step: FormStep, data: FlowState['data'], before: Text[] = [], question?: string): Reply {
+    const cancel = quick('complaint:flow.cancel_button', 'complaint:file:cancel');
+    const choices: Record<FormStep, ReplyQuickReply[]> = {
+      what: [],
+      where: [quick('complaint:flow.skip', 'complaint:file:skip')],
+      when: [
+        quick('complaint:flow.today', 'complaint:file:today'),
+        quick('complaint:flow.yesterday', 'complaint:file:yesterday'),
         quick('complaint:flow.skip', 'complaint:file:skip'),
-        quick('complaint:flow.cancel_button', 'complaint:file:cancel'),
       ],
-    );
+      contact_ask: [
+        quick('complaint:flow.contact_yes', 'complaint:file:contact_yes'),
+        quick('complaint:flow.contact_no', 'complaint:file:contact_no'),
+      ],
+      contact_value: [quick('complaint:flow.no_contact', 'complaint:file:contact_no')],
+    };
+    return this.ask([...before, text(question ?? QUESTION[step])], { intent: FLOW, step, data }, [
+      ...choices[step],
+      cancel,
+    ]);
   }
 
-  private askContact(data: FlowState['data']): Reply {
-    return this.ask([text('complaint:flow.ask_contact')], { intent: FLOW, step: 'contact_ask', data }, [
-      quick('complaint:flow.contact_yes', 'complaint:file:contact_yes'),
-      quick('complaint:flow.contact_no', 'complaint:file:contact_no'),
-    ]);
+  /** After an answer on another topic in the middle of the form: go on, or cancel. The data stays. */
+  private offerResume(flow: FlowState): Reply {
+    // A lookup waiting for its code is simply dropped: there is nothing to lose.
+    if (flow.step === 'status_code') return { messages: [], outcome: 'answered', planItems: [], flow: null };
+    return {
+      messages: [
+        message([text('complaint:flow.resume_offer')], {
+          quickReplies: [
+            quick('complaint:flow.resume_button', 'complaint:file:resume'),
+            quick('complaint:flow.cancel_button', 'complaint:file:cancel'),
+          ],
+        }),
+      ],
+      outcome: 'answered',
+      planItems: [],
+      topic: 'file',
+      flow: { ...flow, data: { ...flow.data, offered: true } },
+    };
+  }
+
+  /** The form or the lookup stopped: said plainly, nothing filed. */
+  private ended(key: string): Reply {
+    return {
+      ...answered(
+        [message([text(key)], { quickReplies: [quick('common:menu.back', 'MENU')] })],
+        [...PLAN],
+        'file',
+        false,
+      ),
+      flow: null,
+    };
   }
 
   private contactIn(ctx: TurnContext): string | null {
@@ -305,6 +343,10 @@ export class ComplaintIntent implements Intent {
       flow,
     };
   }
+}
+
+function isFormStep(step: string): step is FormStep {
+  return Object.hasOwn(QUESTION, step);
 }
 
 /** A local (UTC+7) calendar date, days from today. */

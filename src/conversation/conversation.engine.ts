@@ -149,7 +149,7 @@ export class ConversationEngine implements InboxHandler, OnModuleInit {
           })
         : undefined;
     const input: TurnInput = { kind: event.kind, text, payload: event.payload, understanding };
-    const view = this.view(conversation, !existing);
+    const view = this.view(conversation, !existing, now);
     const decided = route(input, view, new Set(this.intents.keys()));
     const scope: TurnScope = { turnId: turnIdOf(inboxEventId), unit, view, input, now };
     let language: Language = understanding?.language ?? this.languageOf(conversation);
@@ -303,6 +303,21 @@ export class ConversationEngine implements InboxHandler, OnModuleInit {
       conversation.consentAskedAt ??= now;
       return;
     }
+    if (decided.via === 'aside' && conversation.flow) {
+      // A question answered in the middle of a flow: its intent offers to go on (or lets it go).
+      const offer = await extra(conversation.flow.intent, 'resume_offer');
+      if (offer) {
+        if (offer.flow !== undefined) conversation.flow = offer.flow;
+        const answer = reply.messages[reply.messages.length - 1];
+        const onward = answer?.quickReplies ?? [];
+        if (answer && offer.messages.length) delete answer.quickReplies;
+        for (const message of offer.messages) {
+          message.quickReplies = [...(message.quickReplies ?? []), ...onward].slice(0, 13);
+        }
+        reply.messages.push(...offer.messages);
+      }
+      return;
+    }
     const askConsent =
       conversation.consent === 'unknown' && !conversation.consentAskedAt && reply.outcome !== 'emergency';
     if (askConsent) {
@@ -398,12 +413,17 @@ export class ConversationEngine implements InboxHandler, OnModuleInit {
       conversation.lastIntent = decided.intent;
       conversation.lastTopic = reply.topic ?? decided.topic ?? null;
     }
+    // The next turns are read in the light of the emergency ("the ambulance is not here yet").
+    if (reply.outcome === 'emergency') {
+      conversation.lastIntent = 'emergency';
+      conversation.lastTopic = reply.topic ?? 'urgent';
+    }
     if (event.kind !== 'follow') conversation.lastUserMessageAt = event.occurredAt;
     conversation.turnCount += 1;
     conversation.updatedAt = now;
   }
 
-  private view(conversation: ConversationEntity, isFirstTurn: boolean): ConversationView {
+  private view(conversation: ConversationEntity, isFirstTurn: boolean, now: Date): ConversationView {
     return {
       id: conversation.id,
       channel: conversation.channel as ConversationView['channel'],
@@ -413,6 +433,7 @@ export class ConversationEngine implements InboxHandler, OnModuleInit {
       lastIntent: conversation.lastIntent,
       lastTopic: conversation.lastTopic,
       missCount: conversation.missCount,
+      minutesSinceLastTurn: isFirstTurn ? null : (now.getTime() - conversation.updatedAt.getTime()) / 60_000,
       isFirstTurn,
     };
   }
@@ -423,7 +444,9 @@ export class ConversationEngine implements InboxHandler, OnModuleInit {
     now: Date,
   ): { previousIntent: string | null; previousTopic: string | null } {
     const last = conversation.lastUserMessageAt;
+    // Inside a form the form is the context: its answers are not follow-ups of an earlier topic.
     const live =
+      !conversation.flow &&
       !!last &&
       now.getTime() - last.getTime() <= TOPIC_CONTEXT_MS &&
       !!conversation.lastIntent &&

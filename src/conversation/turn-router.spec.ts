@@ -25,6 +25,7 @@ const conversation = (over: Partial<ConversationView> = {}): ConversationView =>
   lastIntent: null,
   lastTopic: null,
   missCount: 0,
+  minutesSinceLastTurn: null,
   isFirstTurn: false,
   ...over,
 });

@@ -1,7 +1,28 @@
 import type { ConversationView, TurnInput } from '../messaging/intent';
 import { CONTENT_INTENTS } from '../messaging/understanding';
+import type { FlowState } from '../messaging/reply';
+import {
+  acknowledgementOf,
+  emergencyFollowUpWording,
+  looksLikeQuestion,
+  NARRATIVE_WORDS,
+  wordCount,
+} from './flow-signals';
 
-export type RouteVia = 'safety' | 'kind' | 'payload' | 'flow' | 'entity' | 'classifier' | 'context';
+export type RouteVia =
+  | 'safety'
+  | 'kind'
+  | 'payload'
+  | 'flow'
+  | 'aside'
+  | 'emergency_context'
+  | 'ack'
+  | 'entity'
+  | 'classifier'
+  | 'context';
+
+/** How long after an emergency reply the conversation is still about that emergency. */
+export const EMERGENCY_CONTEXT_MINUTES = 30;
 
 export interface Route {
   intent: string;
@@ -42,18 +63,36 @@ export function parsePayload(payload: string, knownIntents: Set<string>): Route 
  */
 export function route(input: TurnInput, conversation: ConversationView, knownIntents: Set<string>): Route {
   const understanding = input.understanding;
-  if (understanding?.emergency) return { intent: 'emergency', topic: 'urgent', via: 'safety' };
+  if (understanding?.emergency) {
+    // "the ambulance is not here yet" right after our 115 reply: the follow-up, not the same reply again.
+    const following =
+      inEmergencyContext(input, conversation) && emergencyFollowUpWording(input.text ?? '') === 'strong';
+    return { intent: 'emergency', topic: following ? 'follow_up' : 'urgent', via: 'safety' };
+  }
   if (input.kind === 'follow') return { intent: 'privacy', topic: 'welcome', via: 'kind' };
   if (input.kind === 'attachment') return { intent: 'fallback', topic: 'attachment', via: 'kind' };
 
   const fromPayload = input.payload ? parsePayload(input.payload, knownIntents) : null;
   if (fromPayload) return fromPayload;
 
+  if (knownIntents.has('emergency') && inEmergencyContext(input, conversation))
+    return { intent: 'emergency', topic: 'follow_up', via: 'emergency_context' };
+
   if (conversation.flow && knownIntents.has(conversation.flow.intent)) {
+    // A question on another subject is answered; the engine then offers the form again.
+    if (understanding && isSideQuestion(input, conversation.flow))
+      return { intent: understanding.intent, topic: understanding.topic, via: 'aside' };
     return { intent: conversation.flow.intent, topic: conversation.flow.step, via: 'flow' };
   }
 
   if (!understanding) return { intent: 'greeting', topic: 'menu', via: 'kind' };
+
+  // "ok", "đồng ý", "cảm ơn" after a form ended (or any answer) is not a new request.
+  const ack = input.text ? acknowledgementOf(input.text) : null;
+  if (ack && knownIntents.has('greeting')) {
+    const topic = understanding.intent === 'greeting' && understanding.topic ? understanding.topic : ack;
+    return { intent: 'greeting', topic, via: 'ack' };
+  }
 
   const ticket = understanding.entities.find((e) => e.type === 'ticket_code');
   if (ticket && knownIntents.has('complaint')) {
@@ -78,4 +117,35 @@ export function route(input: TurnInput, conversation: ConversationView, knownInt
   if (understanding.decision === 'clarify')
     return { intent: 'fallback', topic: 'clarify', via: 'classifier' };
   return { intent: 'fallback', topic: understanding.topic ?? 'out_of_scope', via: 'classifier' };
+}
+
+/**
+ * Right after an emergency reply, "the ambulance is not here yet", "115 does not answer", "what now?"
+ * are about that emergency: 115 again, not the complaint form or the fallback.
+ */
+function inEmergencyContext(input: TurnInput, conversation: ConversationView): boolean {
+  const minutes = conversation.minutesSinceLastTurn;
+  if (conversation.lastIntent !== 'emergency' || minutes === null || minutes > EMERGENCY_CONTEXT_MINUTES)
+    return false;
+  if (input.kind !== 'text' || !input.text) return false;
+  const u = input.understanding;
+  const wording = emergencyFollowUpWording(input.text);
+  if (wording === 'strong') return true;
+  const unsure = !u || u.decision !== 'answer' || !CONTENT_INTENTS.has(u.intent);
+  if (wording === 'weak') return unsure && u?.intent !== 'greeting';
+  return !!u && u.decision !== 'answer' && u.ranking.slice(0, 3).some((r) => r.intent === 'emergency');
+}
+
+/**
+ * In the middle of a flow, a message the classifier confidently puts in another content intent and
+ * that is worded as a question is a question on another subject; a long account of what happened is
+ * an answer to the form even when it names BHYT or VNeID, and so is a phone number or e-mail.
+ */
+function isSideQuestion(input: TurnInput, flow: FlowState): boolean {
+  const u = input.understanding;
+  if (!u || input.kind !== 'text' || !input.text) return false;
+  if (u.decision !== 'answer' || u.intent === flow.intent || !CONTENT_INTENTS.has(u.intent)) return false;
+  if (u.entities.some((e) => e.type === 'phone' || e.type === 'email')) return false;
+  if (wordCount(input.text) > NARRATIVE_WORDS) return false;
+  return looksLikeQuestion(input.text);
 }

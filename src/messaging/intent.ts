@@ -41,6 +41,8 @@ export interface ConversationView {
   lastTopic: string | null;
   /** Fallbacks in a row just before this turn. */
   missCount: number;
+  /** Minutes since the conversation's previous turn; null on its first. */
+  minutesSinceLastTurn: number | null;
   isFirstTurn: boolean;
 }
 

@@ -1,0 +1,66 @@
+import { answerWords, fold } from '../../intents/common/fold';
+import { yesNo } from '../../intents/common/yes-no';
+
+/**
+ * Pure readings of a message's wording that the router needs around flows and emergencies; what the
+ * classifier made of the message is weighed in turn-router.ts, not here.
+ */
+
+/** Question words anywhere in a short message, folded (no diacritics). */
+const QUESTION_WORDS =
+  /\b(?:sao|nao|bao nhieu|bao gio|bao lau|o dau|may gio|the nao|how|what|where|when|which|why|can i|could i|do i|is there|are there|does|is it)\b/;
+/** Question particles that end a Vietnamese question: "… được không", "… chưa", "… gì". */
+const QUESTION_END = new Set([
+  'khong',
+  'ko',
+  'k',
+  'hong',
+  'hok',
+  'chua',
+  'gi',
+  'ai',
+  'dau',
+  'nhi',
+  'vay',
+  'the',
+]);
+
+/** Longer than this, a message in the middle of a form tells what happened: it is a form answer. */
+export const NARRATIVE_WORDS = 20;
+
+export function wordCount(text: string): number {
+  const folded = fold(text);
+  return folded ? folded.split(' ').length : 0;
+}
+
+/** Whether a message is worded as a question ("…?", a question word, a final "không"/"chưa"). */
+export function looksLikeQuestion(text: string): boolean {
+  if (/[?？]\s*$/.test(text.trim())) return true;
+  if (QUESTION_WORDS.test(fold(text))) return true;
+  const words = answerWords(text);
+  return words.length > 1 && QUESTION_END.has(words[words.length - 1]);
+}
+
+/** Words that, right after an emergency reply, can only be about that emergency (115, the ambulance). */
+const EMERGENCY_STRONG =
+  /\b(?:115|cap cuu|cuu thuong|ambulance|paramedics?|xe (?:\w+ )?chua (?:toi|den|thay|co|ve)|chua thay (?:xe|ai)|(?:hasn t|hasnt|isn t|isnt|not) (?:here|arrived|come|coming)|still waiting|no one (?:is )?(?:answering|answers|came|coming)|khong ai (?:nghe|bat) may|goi khong (?:duoc|dc|ai nghe)|cuu (?:voi|em|toi|minh|con|me|bo|ba)|help (?:me|us|please)|please help)\b/;
+/** "What do I do now?": about the emergency only when the classifier does not hear another subject. */
+const EMERGENCY_WEAK =
+  /\b(?:lam sao|lam gi|the nao|phai lam|gio sao|sao bay gio|roi sao|what (?:do|should|can|shall) (?:i|we) do|what now|now what|what next|help)\b/;
+
+/** How the wording of a message reads right after an emergency reply. */
+export function emergencyFollowUpWording(text: string): 'strong' | 'weak' | null {
+  const folded = fold(text);
+  if (EMERGENCY_STRONG.test(folded)) return 'strong';
+  if (EMERGENCY_WEAK.test(folded)) return 'weak';
+  return null;
+}
+
+const THANKS =
+  /^(?:(?:da|vang|ok|oke|okay) )?(?:cam on|camon|cmon|thanks?|thank you|thank u|tks|thx|ty|many thanks)(?: (?:nhieu|nhe|nha|ban|ad|em|chi|anh|so much|a lot|a|nhieu a))*$/;
+
+/** A bare acknowledgement or thanks ("ok", "đồng ý", "dạ", "cảm ơn ạ"): never a new request. */
+export function acknowledgementOf(text: string): 'ack' | 'thanks' | null {
+  if (yesNo(text) === 'yes') return 'ack';
+  return THANKS.test(fold(text)) ? 'thanks' : null;
+}
