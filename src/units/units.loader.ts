@@ -112,6 +112,7 @@ function toUnit(entry: UnitEntry): Unit {
     id: entry.id,
     kind: entry.kind as Unit['kind'],
     name: localized(entry.name) ?? { vi: entry.id, en: entry.id },
+    aliases: (entry.aliases ?? []).map((a) => a.trim()).filter((a) => a && a !== TO_FILL),
     governingBody: localized(entry.governingBody) ?? { vi: '', en: '' },
     address: track('address', localized(entry.address)),
     workingHours: track('workingHours', localized(entry.workingHours)),
