@@ -36,8 +36,12 @@ describe(UnitNameMatcher.name, () => {
     ['where is the provincial hospital', 'unknown'],
     ['sở y tế gia lai ở đâu', 'unknown'],
     ['trạm y tế phường mấy giờ mở cửa', 'unknown'],
+    ['Bệnh viện Hoàn Mỹ ở đâu vậy', 'unknown'],
+    ['cho hỏi bệnh viện Chợ Rẫy số điện thoại', 'unknown'],
     // No facility named, or the page's own unit: the page's details.
     ['bệnh viện ở đâu', null],
+    ['Bệnh Viện Có Khoa Nhi Không', null],
+    ['BỆNH VIỆN Ở ĐÂU', null],
     ['bệnh viện có khoa mắt không', null],
     ['địa chỉ ở đâu vậy', null],
     ['what are your opening hours', null],

@@ -158,6 +158,15 @@ export class UnitNameMatcher {
   match(text: string, currentUnitId: string): NamedUnit {
     const tokens = words(text);
     if (!tokens.length) return null;
+    // The same words as typed, to see a proper name ("Bệnh viện Hoàn Mỹ") by its capital letter.
+    const typed = text.split(/[^\p{L}\p{N}]+/u).filter(Boolean);
+    const capitalised = (at: number) =>
+      typed.length === tokens.length &&
+      at < typed.length &&
+      /^\p{Lu}/u.test(typed[at]) &&
+      typed[at] !== typed[at].toUpperCase();
+    // Text In Capitals Throughout says nothing about names.
+    const titleCase = typed.filter((w) => /^\p{Lu}/u.test(w)).length > typed.length / 2;
     const self = (unit: Unit): NamedUnit => (unit.id === currentUnitId ? null : { kind: 'unit', unit });
 
     // A full name or alias said as such wins (the longest one).
@@ -181,6 +190,8 @@ export class UnitNameMatcher {
         return unit ? self(unit) : { kind: 'unknown' };
       }
       if (this.qualified(tokens, i, after, found.english)) return { kind: 'unknown' };
+      // A name the file does not know, written as a name (capital letter) right after the kind word.
+      if (!found.english && capitalised(after) && !titleCase) return { kind: 'unknown' };
       // "Sở Y tế", "trường cao đẳng y tế": the one unit of that kind, when the file has one only.
       if ((found.kind === 'department' || found.kind === 'college') && candidates.length === 1)
         return self(candidates[0].unit);
