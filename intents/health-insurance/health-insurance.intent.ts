@@ -71,7 +71,7 @@ export class HealthInsuranceIntent implements Intent {
         message(paragraphs, {
           buttons: [link(VSS_SERVICES.titleKey, VSS_SERVICES.url)],
           quickReplies: [
-            ...topicChoices('health_insurance', ['household', 'student']),
+            ...topicChoices('health_insurance', ['student', 'check_card']),
             quick('common:menu.back', 'MENU'),
           ],
         }),
