@@ -117,3 +117,40 @@ describe('hand-off after office hours', () => {
     expect((await chat('n-3', { text: 'alo' })).replies).toEqual([]);
   });
 });
+
+describe('hand-off when the unit has a hotline but no office hours', () => {
+  let t: TestApp;
+  const clock = new FixedClock(new Date('2026-11-23T20:30:00+07:00'));
+
+  beforeAll(async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'units-'));
+    const file = join(dir, 'units.yaml');
+    // A test number, not a real one: the Department's first hotline filled in, its hours still TO_FILL.
+    writeFileSync(
+      file,
+      readFileSync(fromRoot('units.yaml'), 'utf8').replace(
+        /( {2}- id: so-y-te-khanh-hoa[\s\S]*?hotlines:\n[^\n]*\n) {8}phone: TO_FILL\n/,
+        '$1        phone: "0258 000 111"\n',
+      ),
+    );
+    t = await startTestApp({ env: { UNITS_FILE: file }, overrides: [[Clock, clock]] });
+  });
+  afterAll(() => t?.close());
+
+  it('should give the hotline and promise no time before it falls silent', async () => {
+    const chat = async (body: Record<string, string>) =>
+      (
+        await t
+          .http()
+          .post('/api/chat')
+          .send({ sessionId: 'u-1', ...body })
+          .expect(200)
+      ).body as { replies: { text: string }[] };
+    await chat({ payload: 'CONSENT_YES' });
+    const text = (await chat({ text: 'cho tôi gặp nhân viên' })).replies.map((r) => r.text).join('\n');
+    expect(text).toContain('Đường dây nóng: 0258 000 111');
+    expect(text).toContain('không hẹn được giờ cụ thể');
+    expect(text).toContain('115');
+    expect((await chat({ text: 'alo' })).replies).toEqual([]);
+  });
+});

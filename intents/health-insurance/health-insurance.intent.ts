@@ -1,7 +1,9 @@
 import { Injectable } from '@nestjs/common';
-import type { Intent, Reply, TurnContext } from '../../src/messaging';
+import type { Intent, Reply, Text, TurnContext } from '../../src/messaging';
+import { answered, link, message, quick, text, topicChoices } from '../common/reply-kit';
 import { TopicCatalogue } from '../common/topic-catalogue';
 import { asOfDate, householdPremiums, loadFigures, money, studentPremium } from './figures';
+import { householdQuote, parseHousehold, type Household } from './household';
 
 const VSS = { titleKey: 'health_insurance:links.vss', url: 'https://baohiemxahoi.gov.vn' };
 const VSS_SERVICES = {
@@ -32,7 +34,51 @@ export class HealthInsuranceIntent implements Intent {
   );
 
   handle(ctx: TurnContext): Reply {
+    if (ctx.topic === 'household' && ctx.input.kind === 'text' && ctx.input.text) {
+      const household = parseHousehold(ctx.input.text);
+      if (household) return this.household(ctx, household);
+    }
     return this.catalogue.answer(ctx);
+  }
+
+  /** The total for the household the citizen describes, and who is left out and why. */
+  private household(ctx: TurnContext, household: Household): Reply {
+    const language = ctx.conversation.language;
+    const params = this.params(ctx);
+    const paragraphs: Text[] = [text('health_insurance:household_quote.intro', { size: household.size })];
+    if (household.under6)
+      paragraphs.push(text('health_insurance:household_quote.left_under6', { count: household.under6 }));
+    for (const e of household.insuredElsewhere)
+      paragraphs.push(text(`health_insurance:household_quote.left_${e.reason}`, { count: e.count }));
+    const quote = householdQuote(household.payers, householdPremiums(this.figures));
+    if (quote.perPerson.length) {
+      paragraphs.push(text('health_insurance:household_quote.payers', { count: household.payers }));
+      quote.perPerson.forEach((amount, i) =>
+        paragraphs.push(
+          text('health_insurance:household_quote.payer_line', { n: i + 1, amount: money(amount, language) }),
+        ),
+      );
+      paragraphs.push(
+        text('health_insurance:household_quote.total', { ...params, total: money(quote.total, language) }),
+      );
+    } else {
+      paragraphs.push(text('health_insurance:household_quote.none'));
+    }
+    if (household.schoolAgePayers) paragraphs.push(text('health_insurance:household_quote.school_note'));
+    paragraphs.push(text('health_insurance:household_quote.check'));
+    return answered(
+      [
+        message(paragraphs, {
+          buttons: [link(VSS_SERVICES.titleKey, VSS_SERVICES.url)],
+          quickReplies: [
+            ...topicChoices('health_insurance', ['student', 'check_card']),
+            quick('common:menu.back', 'MENU'),
+          ],
+        }),
+      ],
+      ['health_insurance'],
+      'household',
+    );
   }
 
   private params(ctx: TurnContext): Record<string, string> {

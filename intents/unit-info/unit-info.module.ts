@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
+import { UnitsModule } from '../../src/units/units.module';
 import { UnitInfoIntent } from './unit-info.intent';
 
-@Module({ providers: [UnitInfoIntent], exports: [UnitInfoIntent] })
+@Module({ imports: [UnitsModule], providers: [UnitInfoIntent], exports: [UnitInfoIntent] })
 export class UnitInfoModule {}

@@ -156,7 +156,7 @@ export class ConversationEngine implements InboxHandler, OnModuleInit {
 
     const handedOff = !!conversation.handoffUntil && conversation.handoffUntil.getTime() > now.getTime();
     let reply: Reply;
-    if (handedOff && decided.intent !== 'emergency') {
+    if (handedOff && decided.intent !== 'emergency' && !reachesBotWhileHandedOff(decided)) {
       // A person has the conversation: the bot stays silent and only keeps the record.
       reply = { messages: [], outcome: 'handoff', planItems: [], topic: decided.topic };
     } else {
@@ -375,6 +375,9 @@ export class ConversationEngine implements InboxHandler, OnModuleInit {
           conversation.handoffUntil = new Date(now.getTime() + this.config.env.HANDOFF_HOURS * 3600_000);
           result.staffRequests.push({ kind: 'handoff', contact: null });
           break;
+        case 'handoff_end':
+          conversation.handoffUntil = null;
+          break;
         case 'satisfaction':
           result.satisfaction = effect.value;
           break;
@@ -505,4 +508,16 @@ interface TurnScope {
 /** One per inbound event, so every run of its turn (retry, re-run after a conflict) has the same id. */
 function turnIdOf(inboxEventId: number): string {
   return `inbox:${inboxEventId}`;
+}
+
+/**
+ * While staff have the conversation the bot is silent, but for what the hand-off message itself
+ * offers: a call-back (asked for and answered) and going back to the bot. Everything else waits for staff.
+ */
+function reachesBotWhileHandedOff(decided: Route): boolean {
+  return (
+    decided.intent === 'human' &&
+    (decided.via === 'payload' || decided.via === 'flow') &&
+    ['callback', 'callback_value', 'callback_cancel', 'resume'].includes(decided.topic ?? '')
+  );
 }

@@ -41,6 +41,8 @@ export type ConversationEffect =
   | { type: 'set_language'; language: Language }
   | { type: 'consent'; granted: boolean }
   | { type: 'handoff_start'; reason: string }
+  /** The citizen takes the conversation back from staff: the bot answers again. */
+  | { type: 'handoff_end' }
   | { type: 'satisfaction'; value: 'up' | 'down' }
   | { type: 'data_deletion_request' }
   | { type: 'callback_request'; contact: string | null };

@@ -31,6 +31,8 @@ export interface Unit {
   id: string;
   kind: 'department' | 'hospital' | 'health_centre' | 'college';
   name: Localized;
+  /** Other ways citizens name the unit (short names, abbreviations), for telling which unit a message is about. */
+  aliases: string[];
   governingBody: Localized;
   address: Localized | null;
   workingHours: Localized | null;

@@ -59,6 +59,39 @@ describe('#parseUnitsFile', () => {
     }
   });
 
+  it('should load the shipped feedback-system labels whole (no text cut at a comma)', () => {
+    const shipped = parseUnitsFile(readFileSync(fromRoot('units.yaml'), 'utf8'), 'units.yaml');
+    const labels = shipped.units.flatMap((u) => u.feedbackChannels.map((c) => c.label.vi));
+    expect(labels).toContain('Hệ thống phản ánh, kiến nghị tỉnh Khánh Hòa');
+  });
+
+  it('should reject a text an unquoted comma split inside { … }, naming the unit and the field', () => {
+    const text = minimal(`    feedbackChannels:
+      - label: { vi: Hệ thống phản ánh, kiến nghị tỉnh A, en: Feedback system }
+        url: https://pakn.example.gov.vn/
+`);
+    expect(() => parseUnitsFile(text, 'x.yaml')).toThrow(
+      /units\[0\]\.feedbackChannels\[0\]\.label: .*"kiến nghị tỉnh A".*comma.*quotes.*\(unit "unit-a"\)/,
+    );
+  });
+
+  it('should reject a field the schema does not know, naming the unit', () => {
+    const text = minimal().replace('kind: hospital', 'kind: hospital\n    hotline: "0258 1"');
+    expect(() => parseUnitsFile(text, 'x.yaml')).toThrow(
+      /units\[0\]\.hotline: .*not a field.*\(unit "unit-a"\)/,
+    );
+  });
+
+  it('should reject a list where a text is expected (an unquoted [ … ])', () => {
+    const text = minimal().replace(
+      '{ vi: Bệnh viện A, en: Hospital A }',
+      '{ vi: [Bệnh viện A, cơ sở 2], en: Hospital A }',
+    );
+    expect(() => parseUnitsFile(text, 'x.yaml')).toThrow(
+      /units\[0\]\.name\.vi: vi must be a string.*\(unit "unit-a"\)/,
+    );
+  });
+
   it.each([
     ['not YAML: [', /not valid YAML/],
     [

@@ -17,13 +17,48 @@ function pathOf(errors: ValidationError[], prefix = ''): { path: string; message
         ? `${prefix}.${e.property}`
         : e.property;
     if (e.constraints) {
-      const message = Object.values(e.constraints)[0];
+      const { whitelistValidation, isString, ...others } = e.constraints;
+      // A type error says more than the length check that follows from it.
+      const message = whitelistValidation
+        ? `"${e.property}" is not a field of the units file (misspelt, or indented under the wrong field?)`
+        : (isString ?? Object.values(others)[0]);
       return { path: here, message };
     }
     const inner = pathOf(e.children ?? [], here);
     if (inner) return inner;
   }
   return undefined;
+}
+
+/**
+ * The damage an unquoted comma does in a flow mapping: `{ vi: Hệ thống phản ánh, kiến nghị tỉnh X, en: … }`
+ * parses as vi "Hệ thống phản ánh" plus a key "kiến nghị tỉnh X" with no value. Field names never hold a
+ * space, so a key with a space and no value is that damage. Returns the first one, with its path.
+ */
+export function splitText(
+  value: unknown,
+  path = '',
+): { path: string; key: string; before: string | null } | null {
+  if (Array.isArray(value)) {
+    for (const [i, item] of value.entries()) {
+      const found = splitText(item, `${path}[${i}]`);
+      if (found) return found;
+    }
+    return null;
+  }
+  if (!value || typeof value !== 'object') return null;
+  const entries = Object.entries(value as Record<string, unknown>);
+  for (const [index, [key, inner]] of entries.entries()) {
+    if (inner === null && /\s/.test(key.trim())) {
+      const previous = entries[index - 1]?.[1];
+      return { path, key, before: typeof previous === 'string' ? previous : null };
+    }
+  }
+  for (const [key, inner] of entries) {
+    const found = splitText(inner, path ? `${path}.${key}` : key);
+    if (found) return found;
+  }
+  return null;
 }
 
 const filled = (value: string | undefined): string | null =>
@@ -77,6 +112,7 @@ function toUnit(entry: UnitEntry): Unit {
     id: entry.id,
     kind: entry.kind as Unit['kind'],
     name: localized(entry.name) ?? { vi: entry.id, en: entry.id },
+    aliases: (entry.aliases ?? []).map((a) => a.trim()).filter((a) => a && a !== TO_FILL),
     governingBody: localized(entry.governingBody) ?? { vi: '', en: '' },
     address: track('address', localized(entry.address)),
     workingHours: track('workingHours', localized(entry.workingHours)),
@@ -129,14 +165,37 @@ export function parseUnitsFile(text: string, label: string): UnitsCatalog {
       `Units file ${label} is not valid YAML: ${errorMessage(error).split('\n')[0]}`,
     );
   }
+  const rawUnits = (raw as { units?: unknown } | null)?.units;
+  const unitsList: unknown[] = Array.isArray(rawUnits) ? rawUnits : [];
+  // Which unit a path like "units[2].hotlines[0].phone" is about, for the operator.
+  const whose = (path: string): string => {
+    const index = /^units\[(\d+)\]/.exec(path)?.[1];
+    const id = index === undefined ? undefined : (unitsList[Number(index)] as { id?: unknown } | null)?.id;
+    return typeof id === 'string' ? ` (unit "${id}")` : '';
+  };
+  const split = splitText(raw);
+  if (split) {
+    throw new ConfigurationError(
+      `Units file ${label}: ${split.path}: "${split.key}" is not a field: an unquoted comma inside { … } ` +
+        `cut the text before it short${split.before ? ` ("${split.before}")` : ''}; put the whole text in quotes${whose(split.path)}`,
+    );
+  }
   // "officeHours: TO_FILL" stands for a whole block not given yet.
-  for (const unit of (raw as { units?: Record<string, unknown>[] } | null)?.units ?? []) {
+  for (const unit of unitsList as (Record<string, unknown> | null)[]) {
     if (unit && unit.officeHours === TO_FILL) delete unit.officeHours;
   }
   const file = plainToInstance(UnitsFile, raw ?? {});
-  const errors = validateSync(file, { forbidUnknownValues: false });
+  // Unknown fields are refused: a misspelt field would otherwise be dropped without a word.
+  const errors = validateSync(file, {
+    forbidUnknownValues: false,
+    whitelist: true,
+    forbidNonWhitelisted: true,
+  });
   const problem = pathOf(errors);
-  if (problem) throw new ConfigurationError(`Units file ${label}: ${problem.path}: ${problem.message}`);
+  if (problem)
+    throw new ConfigurationError(
+      `Units file ${label}: ${problem.path}: ${problem.message}${whose(problem.path)}`,
+    );
   const ids = new Set<string>();
   for (const u of file.units) {
     if (ids.has(u.id)) throw new ConfigurationError(`Units file ${label}: unit id "${u.id}" appears twice`);

@@ -113,6 +113,12 @@ export class UnitEntry {
   kind: string;
 
   @ValidateNested() @Type(() => LocalizedText) name: LocalizedText;
+  /** Other ways citizens name the unit ("BV Ninh Hòa", "CĐYT Khánh Hòa"), beside its names in vi and en. */
+  @IsOptional()
+  @IsArray()
+  @IsString({ each: true })
+  @MinLength(2, { each: true })
+  aliases?: string[];
   /** Header line of reports: the body the unit answers to. */
   @ValidateNested() @Type(() => LocalizedText) governingBody: LocalizedText;
   @ValidateNested() @Type(() => LocalizedText) address: LocalizedText;

@@ -6,18 +6,21 @@ import type { UnitView } from '../messaging/intent';
 import type { Language } from '../messaging/language';
 import { isOpen, nextOpening } from './office-hours';
 import type { Unit, UnitsCatalog } from './unit';
+import { UnitNameMatcher, type NamedUnit } from './unit-name-matcher';
 
 /** The units (đơn vị) of this deployment: lookup by id, page id, OA id; office hours and holidays. */
 @Injectable()
 export class UnitsService implements OnModuleInit {
   private readonly logger = new Logger(UnitsService.name);
   private readonly catalog: UnitsCatalog;
+  private readonly names: UnitNameMatcher;
 
   constructor(
     config: AppConfig,
     private readonly clock: Clock,
   ) {
     this.catalog = loadUnitsFile(config.unitsFile);
+    this.names = new UnitNameMatcher(this.catalog.units);
   }
 
   onModuleInit(): void {
@@ -42,6 +45,11 @@ export class UnitsService implements OnModuleInit {
 
   get(id: string): Unit | undefined {
     return this.catalog.units.find((u) => u.id === id);
+  }
+
+  /** The unit (or an unknown facility) a citizen names in `text`, asked on the page of `pageUnitId`. */
+  named(text: string, pageUnitId: string): NamedUnit {
+    return this.names.match(text, pageUnitId);
   }
 
   /** null when the unit has not filled in its office hours. */
