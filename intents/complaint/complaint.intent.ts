@@ -137,6 +137,10 @@ export class ComplaintIntent implements Intent {
     if (ctx.topic === 'resume_offer') return this.offerResume(flow);
     if (flow.step === 'status_code') {
       if (arg === 'cancel' || isCancel(said)) return this.ended('complaint:status.stopped');
+      // Asked for a code, the citizen told what happened instead: that is a complaint to file.
+      const hasCode = ctx.input.understanding?.entities.some((e) => e.type === 'ticket_code');
+      if (!hasCode && said.length >= 40 && ctx.input.understanding?.intent === 'complaint')
+        return this.start(ctx);
       return { ...(await this.status(ctx)), flow: null };
     }
     const step = flow.step;

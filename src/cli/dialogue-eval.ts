@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { isLanguage, type Language } from '../messaging/language';
 import { runCli, UsageError } from './cli-support';
 
-const USAGE = 'usage: npm run -s dialogue:eval -- FILE [--errors] [--json]';
+const USAGE = 'usage: npm run -s dialogue:eval -- FILE [--errors] [--json] [--trace ID,ID…]';
 
 export interface EvalTurn {
   text: string;
@@ -131,7 +131,12 @@ async function main(): Promise<void> {
   const args = process.argv.slice(2);
   const file = args.find((a) => !a.startsWith('--'));
   if (!file) throw new UsageError(USAGE);
-  const dialogues = parseDialogues(readFileSync(file, 'utf8'));
+  const traced = new Set(
+    (args.find((a) => a.startsWith('--trace='))?.slice('--trace='.length) ?? '').split(',').filter(Boolean),
+  );
+  const all = parseDialogues(readFileSync(file, 'utf8'));
+  // --trace=ID,…: only those conversations, with the bot's replies, to see why a turn went wrong.
+  const dialogues = traced.size ? all.filter((d) => traced.has(d.id)) : all;
 
   const dataDir = mkdtempSync(join(tmpdir(), 'outreach-dialogue-eval-'));
   Object.assign(process.env, {
@@ -163,11 +168,23 @@ async function main(): Promise<void> {
           payload: { sessionId, ...body },
         });
         if (res.statusCode !== 200) return { intent: `HTTP ${res.statusCode}`, language: '?' };
-        const json = res.json<{ intent: string; language: string }>();
+        const json = res.json<{
+          intent: string;
+          topic?: string;
+          language: string;
+          replies: { text: string }[];
+        }>();
+        if (traced.size && body.text !== undefined)
+          process.stdout.write(
+            `  > ${body.text}\n  < [${json.intent}:${json.topic ?? ''} ${json.language}] ${json.replies
+              .map((r) => r.text.replace(/\s+/g, ' ').slice(0, 160))
+              .join(' | ')}\n`,
+          );
         return { intent: json.intent, language: json.language };
       };
       // As a citizen would: the privacy choice first, then the conversation.
       await send({ payload: 'CONSENT_YES' });
+      if (traced.size) process.stdout.write(`${dialogue.id} [${dialogue.category}]\n`);
       for (const [index, turn] of dialogue.turns.entries()) {
         const got = await send({ text: turn.text });
         outcomes.push({

@@ -150,15 +150,17 @@ export class ConversationEngine implements InboxHandler, OnModuleInit {
         : undefined;
     const input: TurnInput = { kind: event.kind, text, payload: event.payload, understanding };
     const view = this.view(conversation, !existing, now);
-    const decided = route(input, view, new Set(this.intents.keys()));
+    let decided = route(input, view, new Set(this.intents.keys()));
     const scope: TurnScope = { turnId: turnIdOf(inboxEventId), unit, view, input, now };
     let language: Language = understanding?.language ?? this.languageOf(conversation);
 
     const handedOff = !!conversation.handoffUntil && conversation.handoffUntil.getTime() > now.getTime();
     let reply: Reply;
     if (handedOff && decided.intent !== 'emergency' && !reachesBotWhileHandedOff(decided)) {
-      // A person has the conversation: the bot stays silent and only keeps the record.
-      reply = { messages: [], outcome: 'handoff', planItems: [], topic: decided.topic };
+      // A person has the conversation: the bot stays silent and keeps the record, as the person's turn
+      // (what the citizen writes now is for staff, whatever the classifier would have made of it).
+      decided = { intent: 'human', topic: 'handed_off', via: decided.via };
+      reply = { messages: [], outcome: 'handoff', planItems: [], topic: 'handed_off' };
     } else {
       reply = await this.ask(scope, decided, language);
     }
@@ -410,6 +412,9 @@ export class ConversationEngine implements InboxHandler, OnModuleInit {
     now: Date,
   ): void {
     if (reply.flow !== undefined) conversation.flow = reply.flow;
+    // Asking for a person in the middle of another flow ends that flow: staff take it from there.
+    else if (decided.intent === 'human' && conversation.flow && conversation.flow.intent !== 'human')
+      conversation.flow = null;
     if (reply.outcome === 'fallback') conversation.missCount += 1;
     else if (reply.outcome !== 'handoff') conversation.missCount = 0;
     if (CONTENT_INTENTS.has(decided.intent) && (reply.outcome === 'answered' || reply.outcome === 'ticket')) {

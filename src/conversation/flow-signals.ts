@@ -25,6 +25,10 @@ const QUESTION_END = new Set([
   'the',
 ]);
 
+/** "I don't remember / know / I'm not sure" in front of a question word. */
+const DONT_KNOW =
+  /^(?:(?:da|em|toi|minh|tui|cung) )*(?:khong|ko|k|hong|hok|chua|cha) (?:nho|biet|ro|chac)\b|^(?:i (?:don t|dont|do not|can t|cant|cannot) (?:know|remember|recall)|not sure|no idea)\b/;
+
 /** Longer than this, a message in the middle of a form tells what happened: it is a form answer. */
 export const NARRATIVE_WORDS = 20;
 
@@ -35,6 +39,8 @@ export function wordCount(text: string): number {
 
 /** Whether a message is worded as a question ("…?", a question word, a final "không"/"chưa"). */
 export function looksLikeQuestion(text: string): boolean {
+  // "không nhớ khoa nào", "I don't remember which ward": an answer to the form, not a question.
+  if (DONT_KNOW.test(fold(text))) return false;
   if (/[?？]\s*$/.test(text.trim())) return true;
   if (QUESTION_WORDS.test(fold(text))) return true;
   const words = answerWords(text);

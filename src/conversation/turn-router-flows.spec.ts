@@ -169,10 +169,16 @@ describe('#looksLikeQuestion', () => {
     expect(looksLikeQuestion(text)).toBe(true);
   });
 
-  it.each(['quầy BHYT tầng 1', 'nhân viên không giải thích', 'khoa xét nghiệm', 'ward 5', 'hôm qua'])(
-    '%j is not',
-    (text) => {
-      expect(looksLikeQuestion(text)).toBe(false);
-    },
-  );
+  it.each([
+    'quầy BHYT tầng 1',
+    'nhân viên không giải thích',
+    'khoa xét nghiệm',
+    'ward 5',
+    'hôm qua',
+    'khong nho khoa nao',
+    'em không nhớ là phòng nào',
+    "I don't remember which ward",
+  ])('%j is not', (text) => {
+    expect(looksLikeQuestion(text)).toBe(false);
+  });
 });

@@ -21,6 +21,12 @@ export type RouteVia =
   | 'classifier'
   | 'context';
 
+/** The classifier's certainty that makes an out-of-scope question in a form a side question. */
+const OUT_OF_SCOPE_ASIDE = 0.9;
+
+/** The classifier's certainty that makes a request for a person in a form leave the form. */
+const PERSON_IN_FLOW = 0.7;
+
 /** How long after an emergency reply the conversation is still about that emergency. */
 export const EMERGENCY_CONTEXT_MINUTES = 30;
 
@@ -82,6 +88,15 @@ export function route(input: TurnInput, conversation: ConversationView, knownInt
     // A question on another subject is answered; the engine then offers the form again.
     if (understanding && isSideQuestion(input, conversation.flow))
       return { intent: understanding.intent, topic: understanding.topic, via: 'aside' };
+    // "can I just talk to someone about this?": a person takes over from the form.
+    if (
+      understanding?.intent === 'human' &&
+      understanding.decision === 'answer' &&
+      understanding.confidence >= PERSON_IN_FLOW &&
+      conversation.flow.intent !== 'human' &&
+      knownIntents.has('human')
+    )
+      return { intent: 'human', topic: understanding.topic ?? 'request', via: 'classifier' };
     return { intent: conversation.flow.intent, topic: conversation.flow.step, via: 'flow' };
   }
 
@@ -144,7 +159,11 @@ function inEmergencyContext(input: TurnInput, conversation: ConversationView): b
 function isSideQuestion(input: TurnInput, flow: FlowState): boolean {
   const u = input.understanding;
   if (!u || input.kind !== 'text' || !input.text) return false;
-  if (u.decision !== 'answer' || u.intent === flow.intent || !CONTENT_INTENTS.has(u.intent)) return false;
+  // Out of scope counts when the classifier is sure of it ("mai trời có mưa không?").
+  const outOfScope =
+    u.intent === 'fallback' && u.decision === 'fallback' && u.confidence >= OUT_OF_SCOPE_ASIDE;
+  const onTopic = u.decision === 'answer' && u.intent !== flow.intent && CONTENT_INTENTS.has(u.intent);
+  if (!onTopic && !outOfScope) return false;
   if (u.entities.some((e) => e.type === 'phone' || e.type === 'email')) return false;
   if (wordCount(input.text) > NARRATIVE_WORDS) return false;
   return looksLikeQuestion(input.text);

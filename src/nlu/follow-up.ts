@@ -123,6 +123,19 @@ const FILLERS = new Set([
   'to',
   'do',
   'please',
+  'khong',
+  'ko',
+  'k',
+  'hong',
+  'chua',
+  'roi',
+  'r',
+  'duoc',
+  'dc',
+  'gi',
+  'j',
+  'ma',
+  'hay',
 ]);
 
 // "còn con tôi thì sao?", "thế còn …", "vậy … thì sao ạ", "and for …?", "what about …?", "for a child?"
@@ -160,6 +173,10 @@ export function topicalWords(n: Normalized): string[] {
 
 /** The classifier's probability that makes another content intent's anchor word count. */
 const ANCHOR_EVIDENCE = 0.3;
+/** Another subject read this surely from the message alone is a change of subject. */
+const SELF_CONTAINED = 0.8;
+/** Out of scope read this surely, with an out-of-scope anchor word and no follow-up phrase. */
+const OUT_OF_SCOPE_SURE = 0.9;
 
 /** The longest message that can lean on the previous one: more words than this say their own topic. */
 const MAX_WORDS = 8;
@@ -179,15 +196,35 @@ export function followUpOf(
   const words = topicalWords(n);
   const phrase = hasFollowUpPhrase(n);
   if (words.length > MAX_WORDS) return null;
-  if (!words.length && !phrase) return null;
-  // Another intent's anchor word is evidence of a new topic when the classifier gives that intent
-  // some weight too; an anchor of a non-content intent (danger, thanks, a person, out of scope) always is.
-  for (const intent of anchors) {
-    if (intent === context.intent) continue;
-    const score = ranking.find((r) => r.intent === intent)?.score ?? 0;
-    if (!CONTENT_INTENTS.has(intent) || score >= ANCHOR_EVIDENCE) return null;
+  if (!words.length && !phrase) {
+    // A bare number or link next to a word or two of filler ("2026 ạ", "link đây").
+    return n.stripped.some((t) => t === '_num_' || t === '_url_')
+      ? { intent: context.intent, reason: 'elliptical' }
+      : null;
   }
   const top = ranking[0];
   if (top && ['greeting', 'human', 'language'].includes(top.intent) && top.score >= 0.5) return null;
+  // A message that reads confidently as another subject on its own is a new subject.
+  if (
+    !phrase &&
+    top &&
+    top.intent !== context.intent &&
+    CONTENT_INTENTS.has(top.intent) &&
+    top.score >= SELF_CONTAINED
+  )
+    return null;
+  for (const intent of anchors) {
+    if (intent === context.intent) continue;
+    const score = ranking.find((r) => r.intent === intent)?.score ?? 0;
+    // Out of scope ("thời tiết", "xổ số") only when the message alone is sure of it: short questions
+    // lean to out of scope by themselves ("mất bao lâu"), and a follow-up phrase outweighs that.
+    if (intent === 'fallback') {
+      if (!phrase && score >= OUT_OF_SCOPE_SURE) return null;
+      continue;
+    }
+    // Another content intent's anchor counts when the classifier gives that intent some weight too;
+    // an anchor of danger, thanks, a person or a language switch always does.
+    if (!CONTENT_INTENTS.has(intent) || score >= ANCHOR_EVIDENCE) return null;
+  }
   return { intent: context.intent, reason: phrase ? 'phrase' : 'elliptical' };
 }

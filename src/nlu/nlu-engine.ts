@@ -12,7 +12,13 @@ import { loadTeencode, Normalizer, type Normalized } from './normalizer';
 import { hashExamples, type Example } from './training-data';
 
 /** Bump when features, training or normalisation change: cached models of older code are not reused. */
-const MODEL_VERSION = 'nlu-9';
+const MODEL_VERSION = 'nlu-10';
+
+/** ":)", ":D", "^^", "<3" with nothing else but spaces and punctuation. */
+const EMOTICON = /^[\s\p{P}]*(?:[:;=]-?[)(DPp3]+|\^[_-]?\^|<3)[\s\p{P}]*$/u;
+
+/** Messages of at most this many topical words need an emergency anchor word for the classifier's emergency. */
+const SHORT_MESSAGE = 3;
 
 /** A follow-up moves to another topic of the same intent at this topic probability. */
 const FOLLOW_UP_TOPIC = 0.55;
@@ -147,6 +153,19 @@ export class NluEngine {
     const languageSure = this.detector.hasEvidence(normalized);
     const words = normalized.tokens.filter((t) => !t.startsWith('_'));
     if (!words.length) {
+      const bare = { language, languageSure, confidence: 1, ranking: [], entities, emergency: false };
+      // 👍, ":)" on their own: an acknowledgement, not a question we failed to understand.
+      if (normalized.tokens.includes('_emoji_') || EMOTICON.test(text ?? ''))
+        return { ...bare, intent: 'greeting', topic: 'ack', decision: 'answer' };
+      // A bare number or link ("2026", a map link) belongs to what we were talking about.
+      if (context.previousIntent && normalized.tokens.some((t) => t === '_num_' || t === '_url_'))
+        return {
+          ...bare,
+          intent: context.previousIntent,
+          topic: context.previousTopic ?? undefined,
+          decision: 'answer',
+          followUp: 'elliptical',
+        };
       return {
         language,
         languageSure,
@@ -228,7 +247,11 @@ export class NluEngine {
    * carry it.
    */
   private dangerBeyondPersons(n: Normalized): boolean {
-    if (!topicalWords(n).length) return false;
+    const topical = topicalWords(n);
+    if (!topical.length) return false;
+    // A few words with no danger word among them ("my email is", "người già") lean emergency only
+    // because short messages do; they need an anchor word of emergency to count.
+    if (topical.length <= SHORT_MESSAGE && !this.classifier.anchorsOf(n).has('emergency')) return false;
     const keep = n.stripped.map((t) => !PERSON_WORDS.has(t));
     const masked: Normalized = {
       tokens: n.tokens.filter((_, i) => keep[i]),
