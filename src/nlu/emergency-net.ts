@@ -28,6 +28,10 @@ export class EmergencyNet {
   }
 
   matches(n: Normalized): boolean {
+    return this.hasDangerSign(n) && !isPastCare(n);
+  }
+
+  private hasDangerSign(n: Normalized): boolean {
     const tokens = n.stripped;
     const content = tokens.filter((t) => !FILLER.has(t)).join(' ');
     if (this.alone.has(content)) return true;
@@ -59,3 +63,17 @@ const FILLER = new Set([
   'ban',
   'khong',
 ]);
+
+// "năm ngoái ba tôi bị đột quỵ, giờ muốn đặt lịch tái khám": a danger sign told as history, with a
+// request for follow-up care and nothing happening now, is a booking question, not a 115 call.
+const PAST =
+  /\b(?:nam ngoai|nam truoc|thang truoc|hoi truoc|truoc day|da dieu tri|da mo|da khoi|last year|last month|years ago|months ago|previously)\b/;
+const FOLLOW_UP_CARE =
+  /\b(?:tai kham|dat lich|lich hen|hen kham|kham lai|follow up|check up|checkup|appointment|book)\b/;
+const HAPPENING_NOW =
+  /\b(?:dang bi|vua bi|moi bi|lai bi|gio bi|bay gio|hien gio|tu nhien|dot nhien|right now|is now|again|suddenly|currently)\b/;
+
+function isPastCare(n: Normalized): boolean {
+  const text = n.stripped.join(' ');
+  return PAST.test(text) && FOLLOW_UP_CARE.test(text) && !HAPPENING_NOW.test(text);
+}
