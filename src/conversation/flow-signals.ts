@@ -54,9 +54,14 @@ const EMERGENCY_STRONG =
 const EMERGENCY_WEAK =
   /\b(?:lam sao|lam gi|the nao|phai lam|gio sao|sao bay gio|roi sao|what (?:do|should|can|shall) (?:i|we) do|what now|now what|what next|help)\b/;
 
+/** "The ambulance arrived, thank you", "xe tới rồi": the emergency is in hands, unless negated. */
+const ALL_CLEAR = /\b(?:arrived|is here|are here|got here|da toi|da den|toi roi|den roi|toi noi roi)\b/;
+const NEGATED = /\b(?:chua|khong|ko|hong|not|hasn t|hasnt|haven t|havent|isn t|no)\b/;
+
 /** How the wording of a message reads right after an emergency reply. */
-export function emergencyFollowUpWording(text: string): 'strong' | 'weak' | null {
+export function emergencyFollowUpWording(text: string): 'strong' | 'weak' | 'all_clear' | null {
   const folded = fold(text);
+  if (ALL_CLEAR.test(folded) && !NEGATED.test(folded)) return 'all_clear';
   if (EMERGENCY_STRONG.test(folded)) return 'strong';
   if (EMERGENCY_WEAK.test(folded)) return 'weak';
   return null;
@@ -69,4 +74,12 @@ const THANKS =
 export function acknowledgementOf(text: string): 'ack' | 'thanks' | null {
   if (yesNo(text) === 'yes') return 'ack';
   return THANKS.test(fold(text)) ? 'thanks' : null;
+}
+
+/** Asking for a person ("cho tôi gặp…", "can I talk to…"), as opposed to telling about staff. */
+const ASKS_FOR_SOMEONE =
+  /\b(?:gap|noi chuyen voi|lien he voi|chuyen (?:cho|sang)|ket noi|talk to|speak to|speak with|talk with|connect me|put me through|transfer me)\b/;
+
+export function asksForSomeone(text: string): boolean {
+  return ASKS_FOR_SOMEONE.test(fold(text)) || looksLikeQuestion(text);
 }

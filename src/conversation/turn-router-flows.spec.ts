@@ -1,6 +1,6 @@
 import type { ConversationView, TurnInput } from '../messaging/intent';
 import type { Entity, Understanding } from '../messaging/understanding';
-import { looksLikeQuestion } from './flow-signals';
+import { asksForSomeone, emergencyFollowUpWording, looksLikeQuestion } from './flow-signals';
 import { EMERGENCY_CONTEXT_MINUTES, route } from './turn-router';
 
 /** The router's rules around flows and emergencies (the rest is in turn-router.spec.ts). */
@@ -180,5 +180,27 @@ describe('#looksLikeQuestion', () => {
     "I don't remember which ward",
   ])('%j is not', (text) => {
     expect(looksLikeQuestion(text)).toBe(false);
+  });
+});
+
+describe('#emergencyFollowUpWording and #asksForSomeone', () => {
+  it.each([
+    ['xe chưa tới', 'strong'],
+    ['the ambulance has not arrived', 'strong'],
+    ['xe tới rồi, cảm ơn', 'all_clear'],
+    ['the ambulance arrived, thank you', 'all_clear'],
+    ['giờ làm sao', 'weak'],
+    ['bệnh viện mấy giờ mở cửa', null],
+  ] as const)('%j reads %j', (text, reading) => {
+    expect(emergencyFollowUpWording(text)).toBe(reading);
+  });
+
+  it.each([
+    ['cho tôi gặp nhân viên', true],
+    ['can I talk to a staff member about this', true],
+    ['Nhân viên tiếp đón nói chuyện cộc lốc', false],
+    ['the nurse was rude', false],
+  ] as const)('%j asks for someone: %j', (text, asks) => {
+    expect(asksForSomeone(text)).toBe(asks);
   });
 });

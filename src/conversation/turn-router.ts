@@ -3,6 +3,7 @@ import { CONTENT_INTENTS } from '../messaging/understanding';
 import type { FlowState } from '../messaging/reply';
 import {
   acknowledgementOf,
+  asksForSomeone,
   emergencyFollowUpWording,
   looksLikeQuestion,
   NARRATIVE_WORDS,
@@ -93,6 +94,9 @@ export function route(input: TurnInput, conversation: ConversationView, knownInt
       understanding?.intent === 'human' &&
       understanding.decision === 'answer' &&
       understanding.confidence >= PERSON_IN_FLOW &&
+      // "Nhân viên tiếp đón nói chuyện cộc lốc" names staff but asks for no one: a form answer.
+      !!input.text &&
+      asksForSomeone(input.text) &&
       conversation.flow.intent !== 'human' &&
       knownIntents.has('human')
     )
@@ -145,10 +149,13 @@ function inEmergencyContext(input: TurnInput, conversation: ConversationView): b
   if (input.kind !== 'text' || !input.text) return false;
   const u = input.understanding;
   const wording = emergencyFollowUpWording(input.text);
+  if (wording === 'all_clear') return false;
   if (wording === 'strong') return true;
   const unsure = !u || u.decision !== 'answer' || !CONTENT_INTENTS.has(u.intent);
   if (wording === 'weak') return unsure && u?.intent !== 'greeting';
-  return !!u && u.decision !== 'answer' && u.ranking.slice(0, 3).some((r) => r.intent === 'emergency');
+  // Anything we cannot place ("đang vỗ lưng mà chưa ra") is about the emergency: 115 again costs
+  // little, a fallback menu in the middle of an emergency costs a lot.
+  return !!u && u.decision !== 'answer';
 }
 
 /**
