@@ -19,6 +19,7 @@ const EMOTICON = /^[\s\p{P}]*(?:[:;=]-?[)(DPp3]+|\^[_-]?\^|<3)[\s\p{P}]*$/u;
 
 /** Messages of at most this many topical words need an emergency anchor word for the classifier's emergency. */
 const SHORT_MESSAGE = 3;
+const SHORT_MESSAGE_SURE = 0.8;
 
 /** A follow-up moves to another topic of the same intent at this topic probability. */
 const FOLLOW_UP_TOPIC = 0.55;
@@ -221,7 +222,7 @@ export class NluEngine {
     }
 
     const pEmergency = ranking.find((r) => r.intent === 'emergency')?.score ?? 0;
-    if (pEmergency >= this.thresholds.emergency && this.dangerBeyondPersons(normalized)) {
+    if (pEmergency >= this.thresholds.emergency && this.dangerBeyondPersons(normalized, pEmergency)) {
       return emergency(pEmergency);
     }
     // Below the bar (or resting on who the message is about), emergency is not answered as a guess:
@@ -246,12 +247,13 @@ export class NluEngine {
    * words fill the emergency examples, so "mẹ tôi 70 tuổi" alone leans emergency. The situation must
    * carry it.
    */
-  private dangerBeyondPersons(n: Normalized): boolean {
+  private dangerBeyondPersons(n: Normalized, pEmergency: number): boolean {
     const topical = topicalWords(n);
     if (!topical.length) return false;
-    // A few words with no danger word among them ("my email is", "người già") lean emergency only
-    // because short messages do; they need an anchor word of emergency to count.
-    if (topical.length <= SHORT_MESSAGE && !this.classifier.anchorsOf(n).has('emergency')) return false;
+    // A few words lean emergency because short messages do ("my email is", "người già"): without an
+    // emergency anchor word ("ngã", "khó thở") they must be very sure.
+    if (topical.length <= SHORT_MESSAGE)
+      return this.classifier.anchorsOf(n).has('emergency') || pEmergency >= SHORT_MESSAGE_SURE;
     const keep = n.stripped.map((t) => !PERSON_WORDS.has(t));
     const masked: Normalized = {
       tokens: n.tokens.filter((_, i) => keep[i]),

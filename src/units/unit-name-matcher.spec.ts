@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { fromRoot } from '../common/project-root';
-import { fold, UnitNameMatcher } from './unit-name-matcher';
+import { fold } from '../common/fold';
+import { UnitNameMatcher } from './unit-name-matcher';
 import { parseUnitsFile } from './units.loader';
 
 const shipped = parseUnitsFile(readFileSync(fromRoot('units.yaml'), 'utf8'), 'units.yaml').units;

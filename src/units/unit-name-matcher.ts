@@ -1,4 +1,5 @@
 import type { Unit } from './unit';
+import { fold } from '../common/fold';
 
 /**
  * Which health facility a citizen names in a message ("bệnh viện Ninh Hòa", "BV tinh", "TTYT Vĩnh
@@ -77,17 +78,6 @@ const ENGLISH_QUALIFIERS = [
 ];
 /** Words of a unit's name that say its kind or level, not its place. */
 const NAME_FILLERS = ['tinh', 'da khoa', 'khu vuc', 'general', 'regional', 'provincial', 'of'];
-
-/** Lower case, diacritics off, đ → d, anything but letters and digits a space. */
-export function fold(text: string): string {
-  return text
-    .normalize('NFD')
-    .replace(/[\u0300-\u036f]/g, '')
-    .replace(/[đĐ]/g, 'd')
-    .toLowerCase()
-    .replace(/[^a-z0-9]+/g, ' ')
-    .trim();
-}
 
 const words = (text: string): string[] => (text ? fold(text).split(' ') : []);
 
