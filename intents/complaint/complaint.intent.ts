@@ -30,6 +30,8 @@ const QUESTION: Record<FormStep, string> = {
 };
 const PLAN = ['feedback_channels'] as const;
 
+const words = (text: string): number => (text.trim() ? text.trim().split(/\s+/).length : 0);
+
 /**
  * Complaints and feedback: every channel to send them, and the complaint taken here as a ticket
  * (what happened → where → when → an optional contact, asked with its purpose) with a code that
@@ -137,14 +139,25 @@ export class ComplaintIntent implements Intent {
     if (ctx.topic === 'resume_offer') return this.offerResume(flow);
     if (flow.step === 'status_code') {
       if (arg === 'cancel' || isCancel(said)) return this.ended('complaint:status.stopped');
-      // Asked for a code, the citizen told what happened instead: that is a complaint to file.
-      const hasCode = ctx.input.understanding?.entities.some((e) => e.type === 'ticket_code');
-      if (!hasCode && said.length >= 40 && ctx.input.understanding?.intent === 'complaint')
-        return this.start(ctx);
+      // Asked for a code, the citizen told what happened instead: that is the complaint to file.
+      const u = ctx.input.understanding;
+      const hasCode = u?.entities.some((e) => e.type === 'ticket_code');
+      const tellsWhatHappened =
+        u?.intent === 'complaint' ? u.topic !== 'status' : u?.decision !== 'answer' && !said.includes('?');
+      if (!hasCode && tellsWhatHappened && words(said) >= 4)
+        return this.prompt('where', { description: this.complaints.seal(said) }, [
+          text('complaint:flow.sorry'),
+          text('complaint:flow.noted_what'),
+        ]);
       return { ...(await this.status(ctx)), flow: null };
     }
     const step = flow.step;
     if (!isFormStep(step)) return { ...this.menu(), flow: null };
+    // A complaint code sent in the middle of the form ("I filed one last week: PA-…"): they want that
+    // one looked up, not a new one filed.
+    const code = ctx.input.understanding?.entities.find((e) => e.type === 'ticket_code');
+    if (code && (step === 'what' || step === 'where') && words(said) <= 6)
+      return { ...(await this.status(ctx)), flow: null };
     const answer = yesNo(said);
     const yesNoStep = step === 'contact_ask' || step === 'contact_value';
     // "thôi" to "do you want to leave a contact?" is a no to that question, not to the whole complaint.

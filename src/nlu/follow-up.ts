@@ -86,6 +86,36 @@ export const PERSON_WORDS = new Set([
   'person',
 ]);
 
+/**
+ * Where a procedure is done (the VNeID app, the portal, online): in a conversation about a procedure
+ * they say how, not what — "will the result show up in VNeID?" after a health check is about the check.
+ * In a conversation about VNeID itself they are the topic.
+ */
+export const CHANNEL_WORDS = new Set([
+  'vneid',
+  'dichvucong',
+  'dvc',
+  'app',
+  'online',
+  'web',
+  'website',
+  'portal',
+]);
+export const CHANNEL_TOPIC = 'vneid';
+
+/** The message without its channel words, or null when it has none (or nothing else). */
+export function withoutChannelWords(n: Normalized): Normalized | null {
+  const keep = n.stripped.map((t) => !CHANNEL_WORDS.has(t));
+  if (keep.every(Boolean)) return null;
+  const masked: Normalized = {
+    tokens: n.tokens.filter((_, i) => keep[i]),
+    stripped: n.stripped.filter((_, i) => keep[i]),
+    hasMarks: n.hasMarks,
+    acronym: n.acronym?.filter((_, i) => keep[i]),
+  };
+  return topicalWords(masked).length ? masked : null;
+}
+
 /** Particles and fillers that carry no topic: "thì sao ạ", "vậy ad", "please". */
 const FILLERS = new Set([
   'a',
@@ -136,6 +166,44 @@ const FILLERS = new Set([
   'j',
   'ma',
   'hay',
+  // English function words: "can I still get it after I've been discharged?" has two words of its own
+  'i',
+  'me',
+  'we',
+  'us',
+  'you',
+  'can',
+  'could',
+  'would',
+  'will',
+  'should',
+  'get',
+  'still',
+  'be',
+  'been',
+  've',
+  'll',
+  's',
+  't',
+  'there',
+  'this',
+  'that',
+  'does',
+  'did',
+  'am',
+  'are',
+  'was',
+  'were',
+  'have',
+  'has',
+  'any',
+  'some',
+  'just',
+  'on',
+  'in',
+  'at',
+  'after',
+  'before',
 ]);
 
 // "còn con tôi thì sao?", "thế còn …", "vậy … thì sao ạ", "and for …?", "what about …?", "for a child?"
@@ -192,6 +260,8 @@ export function followUpOf(
   ranking: IntentScore[],
   anchors: Set<string>,
   context: TopicContext,
+  /** The ranking that weighs anchor words (the whole message's, when `n` had channel words taken out). */
+  evidence: IntentScore[] = ranking,
 ): FollowUp | null {
   const words = topicalWords(n);
   const phrase = hasFollowUpPhrase(n);
@@ -215,7 +285,7 @@ export function followUpOf(
     return null;
   for (const intent of anchors) {
     if (intent === context.intent) continue;
-    const score = ranking.find((r) => r.intent === intent)?.score ?? 0;
+    const score = evidence.find((r) => r.intent === intent)?.score ?? 0;
     // Out of scope ("thời tiết", "xổ số") only when the message alone is sure of it: short questions
     // lean to out of scope by themselves ("mất bao lâu"), and a follow-up phrase outweighs that.
     if (intent === 'fallback') {

@@ -105,6 +105,10 @@ describe('emergency safety net', () => {
     'bé bị phỏng nước sôi',
     'cả nhà ăn nấm lạ giờ nôn ói',
     'my dad won’t wake up',
+    'hôm qua ba tôi bị đột quỵ, giờ vẫn nói ngọng',
+    'I need an ambulance',
+    'a snake bit my daughter',
+    'my grandmother collapsed and isn’t responding',
   ])('should hear danger in Central speech, unaccented and English: %s', (text) => {
     expect(engine.understand(text)).toMatchObject({ emergency: true, intent: 'emergency' });
   });
@@ -120,6 +124,11 @@ describe('emergency safety net', () => {
     'my mother',
     'người già',
     'gọi tổng đài không ai trả lời',
+    'my email is someone@example.com',
+    'tuần trước cháu bị phỏng nhẹ, giờ đỡ rồi, có cần kiêng gì không',
+    'xin số điện thoại gọi xe cấp cứu để lưu lại',
+    'she had a stroke last year and has recovered, can we book a check-up',
+    'tháng trước xe cấp cứu tới trễ quá',
   ])('should not answer 115 to everyday phrases: %s', (text) => {
     const u = engine.understand(text);
     expect(u.emergency).toBe(false);

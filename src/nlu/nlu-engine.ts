@@ -4,7 +4,7 @@ import { threadId } from 'node:worker_threads';
 import type { Language } from '../messaging/language';
 import type { IntentScore, Understanding } from '../messaging/understanding';
 import { EmergencyNet } from './emergency-net';
-import { followUpOf, PERSON_WORDS, topicalWords } from './follow-up';
+import { CHANNEL_TOPIC, followUpOf, PERSON_WORDS, topicalWords, withoutChannelWords } from './follow-up';
 import { recognise } from './entity-recognizer';
 import { calibrate, IntentClassifier, type Thresholds } from './intent-classifier';
 import { LanguageDetector } from './language-detector';
@@ -195,13 +195,27 @@ export class NluEngine {
     // Danger signs first, whatever the context.
     if (this.net.matches(normalized)) return emergency(1);
 
+    const pEmergency = ranking.find((r) => r.intent === 'emergency')?.score ?? 0;
+    if (
+      pEmergency >= this.thresholds.emergency &&
+      this.dangerBeyondPersons(normalized, pEmergency) &&
+      !this.net.toldAsPast(normalized)
+    ) {
+      return emergency(pEmergency);
+    }
     // The second pass: a short message with no topic of its own continues the conversation's.
     if (context.previousIntent) {
-      const anchors = this.classifier.anchorsOf(normalized);
-      const followUp = followUpOf(normalized, ranking, anchors, {
-        intent: context.previousIntent,
-        topic: context.previousTopic,
-      });
+      // In a conversation about a procedure, "on VNeID?" says how, not what: judge the rest.
+      const judged =
+        (context.previousIntent !== CHANNEL_TOPIC && withoutChannelWords(normalized)) || normalized;
+      const anchors = this.classifier.anchorsOf(judged);
+      const followUp = followUpOf(
+        judged,
+        judged === normalized ? ranking : this.classifier.rank(judged),
+        anchors,
+        { intent: context.previousIntent, topic: context.previousTopic },
+        ranking,
+      );
       if (followUp) {
         // Its own topic within the intent when it clearly names one ("students"), else the one we were on.
         const [best] = this.classifier.rankTopics(normalized, followUp.intent);
@@ -221,10 +235,6 @@ export class NluEngine {
       }
     }
 
-    const pEmergency = ranking.find((r) => r.intent === 'emergency')?.score ?? 0;
-    if (pEmergency >= this.thresholds.emergency && this.dangerBeyondPersons(normalized, pEmergency)) {
-      return emergency(pEmergency);
-    }
     // Below the bar (or resting on who the message is about), emergency is not answered as a guess:
     // 115 for "nồi kho cá" helps nobody. The next intent answers; the danger net stays in front.
     const guesses = ranking.filter((r) => r.intent !== 'emergency');

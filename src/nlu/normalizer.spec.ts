@@ -42,3 +42,11 @@ describe(Normalizer.name, () => {
     });
   });
 });
+
+describe('acronyms', () => {
+  it('should flag the tokens an acronym expands to, aligned with the tokens', () => {
+    const n = new Normalizer().normalize('Can I renew BHYT online? 👍');
+    expect(n.tokens).toEqual(['can', 'i', 'renew', 'bảo', 'hiểm', 'y', 'tế', 'online', '_emoji_']);
+    expect(n.acronym).toEqual([false, false, false, true, true, true, true, false, false]);
+  });
+});

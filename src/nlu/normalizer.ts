@@ -82,9 +82,12 @@ export class Normalizer {
       } else {
         tokens.push(token);
       }
+      acronym.push(false);
     }
-    if (hasEmoji) tokens.push('_emoji_');
-    while (acronym.length < tokens.length) acronym.push(false);
+    if (hasEmoji) {
+      tokens.push('_emoji_');
+      acronym.push(false);
+    }
     return {
       tokens,
       stripped: tokens.map((t) => (t.startsWith('_') ? t : stripDiacritics(t))),
