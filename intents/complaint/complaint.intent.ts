@@ -11,10 +11,10 @@ import type {
   TurnContext,
 } from '../../src/messaging';
 import { UnitsService } from '../../src/units/units.service';
-import { isCancel } from '../common/cancel';
-import { fold } from '../common/fold';
+import { isCancel } from '../../src/common/cancel';
+import { fold } from '../../src/common/fold';
 import { answered, link, message, quick, text } from '../common/reply-kit';
-import { yesNo } from '../common/yes-no';
+import { yesNo } from '../../src/common/yes-no';
 
 const FLOW = 'complaint';
 /** "Go on with the complaint", folded. */

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { Intent, Reply, Text, TurnContext, UnitView } from '../../src/messaging';
 import { answered, message, quick, text } from '../common/reply-kit';
-import { yesNo } from '../common/yes-no';
+import { yesNo } from '../../src/common/yes-no';
 
 /**
  * A person, please. In office hours (or when the unit has not given its hours) the conversation goes

@@ -11,3 +11,39 @@ export function fold(text: string): string {
     .replace(/[^a-z0-9]+/g, ' ')
     .trim();
 }
+
+/** Politeness and filler words that change nothing in a short answer ("ok ạ", "không cần đâu ad"). */
+const FILLER = new Set([
+  'a',
+  'ad',
+  'ak',
+  'ah',
+  'nhe',
+  'nha',
+  'nhen',
+  'nhi',
+  'oi',
+  'em',
+  'e',
+  'ban',
+  'shop',
+  'roi',
+  'r',
+  'dau',
+  'nua',
+  'luon',
+  'lun',
+  'thanks',
+  'thank',
+  'please',
+  'pls',
+]);
+
+/** The folded words of a short answer without its politeness: "Dạ vâng ạ" → ["vang"]. */
+export function answerWords(text: string): string[] {
+  const words = fold(text).split(' ').filter(Boolean);
+  while (words.length > 1 && FILLER.has(words[words.length - 1])) words.pop();
+  // "dạ" / "vâng" in front are politeness when something follows: "dạ không" is a no.
+  while (words.length > 1 && (words[0] === 'da' || words[0] === 'vang' || words[0] === 'thi')) words.shift();
+  return words;
+}

@@ -1,5 +1,5 @@
-import { answerWords, fold } from '../../intents/common/fold';
-import { yesNo } from '../../intents/common/yes-no';
+import { answerWords, fold } from '../common/fold';
+import { yesNo } from '../common/yes-no';
 
 /**
  * Pure readings of a message's wording that the router needs around flows and emergencies; what the

@@ -91,16 +91,7 @@ export const PERSON_WORDS = new Set([
  * they say how, not what — "will the result show up in VNeID?" after a health check is about the check.
  * In a conversation about VNeID itself they are the topic.
  */
-export const CHANNEL_WORDS = new Set([
-  'vneid',
-  'dichvucong',
-  'dvc',
-  'app',
-  'online',
-  'web',
-  'website',
-  'portal',
-]);
+const CHANNEL_WORDS = new Set(['vneid', 'dichvucong', 'dvc', 'app', 'online', 'web', 'website', 'portal']);
 export const CHANNEL_TOPIC = 'vneid';
 
 /** The message without its channel words, or null when it has none (or nothing else). */
@@ -226,7 +217,7 @@ export interface FollowUp {
 }
 
 /** A follow-up phrase at the start or end of a short message. */
-export function hasFollowUpPhrase(n: Normalized): boolean {
+function hasFollowUpPhrase(n: Normalized): boolean {
   const joined = n.stripped
     .filter((t) => !t.startsWith('_'))
     .join(' ')
