@@ -264,7 +264,10 @@ export function followUpOf(
       : null;
   }
   const top = ranking[0];
-  if (top && ['greeting', 'human', 'language'].includes(top.intent) && top.score >= 0.5) return null;
+  // Thanks, a request for a person, a language switch: confident answers of their own, never continued.
+  const ownAnswer =
+    top && !CONTENT_INTENTS.has(top.intent) && top.intent !== 'fallback' && top.intent !== 'emergency';
+  if (ownAnswer && top.score >= 0.5) return null;
   // A message that reads confidently as another subject on its own is a new subject.
   if (
     !phrase &&
