@@ -113,6 +113,7 @@ describe('#route right after an emergency', () => {
     ['ambulance not here yet', { intent: 'fallback', decision: 'fallback' as const }],
     ['giờ làm sao', { intent: 'fallback', topic: 'other_agencies', decision: 'fallback' as const }],
     ['phải làm gì', { intent: 'fallback', decision: 'fallback' as const }],
+    ['em đang móc họng cho bé mà chưa được', { intent: 'public_services', confidence: 0.6 }],
     [
       'hmm',
       {
@@ -130,6 +131,11 @@ describe('#route right after an emergency', () => {
       topic: 'follow_up',
       via: 'emergency_context',
     });
+  });
+
+  it('should let a sure question on another subject leave it', () => {
+    const sure = said('bệnh viện mấy giờ mở cửa', { intent: 'unit_info', topic: 'hours', confidence: 0.95 });
+    expect(route(sure, afterEmergency(), KNOWN)).toMatchObject({ intent: 'unit_info' });
   });
 
   it('should hold even over a form started meanwhile', () => {

@@ -28,6 +28,9 @@ const OUT_OF_SCOPE_ASIDE = 0.9;
 /** The classifier's certainty that makes a request for a person in a form leave the form. */
 const PERSON_IN_FLOW = 0.7;
 
+/** Right after an emergency, only an answer this sure on another subject leaves it. */
+const LEAVES_EMERGENCY = 0.8;
+
 /** How long after an emergency reply the conversation is still about that emergency. */
 export const EMERGENCY_CONTEXT_MINUTES = 30;
 
@@ -153,9 +156,11 @@ function inEmergencyContext(input: TurnInput, conversation: ConversationView): b
   if (wording === 'strong') return true;
   const unsure = !u || u.decision !== 'answer' || !CONTENT_INTENTS.has(u.intent);
   if (wording === 'weak') return unsure && u?.intent !== 'greeting';
-  // Anything we cannot place ("đang vỗ lưng mà chưa ra") is about the emergency: 115 again costs
-  // little, a fallback menu in the middle of an emergency costs a lot.
-  return !!u && u.decision !== 'answer';
+  // Anything we cannot place surely ("đang vỗ lưng mà chưa ra") is about the emergency: 115 again
+  // costs little, a fallback menu or an unrelated answer in the middle of an emergency costs a lot.
+  if (!u) return false;
+  if (u.decision !== 'answer') return true;
+  return CONTENT_INTENTS.has(u.intent) && u.confidence < LEAVES_EMERGENCY;
 }
 
 /**
