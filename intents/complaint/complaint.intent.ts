@@ -12,6 +12,7 @@ import type {
 } from '../../src/messaging';
 import { UnitsService } from '../../src/units/units.service';
 import { isCancel } from '../../src/common/cancel';
+import { looksLikeQuestion } from '../../src/common/question';
 import { fold } from '../../src/common/fold';
 import { answered, link, message, quick, text } from '../common/reply-kit';
 import { yesNo } from '../../src/common/yes-no';
@@ -142,8 +143,7 @@ export class ComplaintIntent implements Intent {
       // Asked for a code, the citizen told what happened instead: that is the complaint to file.
       const u = ctx.input.understanding;
       const hasCode = u?.entities.some((e) => e.type === 'ticket_code');
-      const tellsWhatHappened =
-        u?.intent === 'complaint' ? u.topic !== 'status' : u?.decision !== 'answer' && !said.includes('?');
+      const tellsWhatHappened = u?.intent === 'complaint' ? u.topic !== 'status' : !looksLikeQuestion(said);
       if (!hasCode && tellsWhatHappened && words(said) >= 4)
         return this.prompt('where', { description: this.complaints.seal(said) }, [
           text('complaint:flow.sorry'),

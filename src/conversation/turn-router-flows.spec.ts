@@ -1,6 +1,7 @@
 import type { ConversationView, TurnInput } from '../messaging/intent';
 import type { Entity, Understanding } from '../messaging/understanding';
-import { asksForSomeone, emergencyFollowUpWording, looksLikeQuestion } from './flow-signals';
+import { looksLikeQuestion } from '../common/question';
+import { asksForSomeone, emergencyFollowUpWording } from './flow-signals';
 import { EMERGENCY_CONTEXT_MINUTES, route } from './turn-router';
 
 /** The router's rules around flows and emergencies (the rest is in turn-router.spec.ts). */

@@ -1,11 +1,11 @@
 import type { ConversationView, TurnInput } from '../messaging/intent';
+import { looksLikeQuestion } from '../common/question';
 import { CONTENT_INTENTS } from '../messaging/understanding';
 import type { FlowState } from '../messaging/reply';
 import {
   acknowledgementOf,
   asksForSomeone,
   emergencyFollowUpWording,
-  looksLikeQuestion,
   NARRATIVE_WORDS,
   wordCount,
 } from './flow-signals';
@@ -155,7 +155,8 @@ function inEmergencyContext(input: TurnInput, conversation: ConversationView): b
   if (wording === 'all_clear') return false;
   if (wording === 'strong') return true;
   const unsure = !u || u.decision !== 'answer' || !CONTENT_INTENTS.has(u.intent);
-  if (wording === 'weak') return unsure && u?.intent !== 'greeting';
+  if (wording === 'weak')
+    return u?.intent !== 'greeting' && (unsure || (u?.confidence ?? 0) < LEAVES_EMERGENCY);
   // Anything we cannot place surely ("đang vỗ lưng mà chưa ra") is about the emergency: 115 again
   // costs little, a fallback menu or an unrelated answer in the middle of an emergency costs a lot.
   if (!u) return false;

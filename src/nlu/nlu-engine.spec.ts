@@ -109,6 +109,10 @@ describe('emergency safety net', () => {
     'I need an ambulance',
     'a snake bit my daughter',
     'my grandmother collapsed and isn’t responding',
+    'ông tôi ngã xong nằm im hổng dậy',
+    'cả nhà ăn nấm lạ xong ói mửa liên tục',
+    'anh ấy tự dưng tức ngực, tê tay trái',
+    'bà đang ngồi thì gục xuống, lay không nhúc nhích',
   ])('should hear danger in Central speech, unaccented and English: %s', (text) => {
     expect(engine.understand(text)).toMatchObject({ emergency: true, intent: 'emergency' });
   });
@@ -129,6 +133,10 @@ describe('emergency safety net', () => {
     'xin số điện thoại gọi xe cấp cứu để lưu lại',
     'she had a stroke last year and has recovered, can we book a check-up',
     'tháng trước xe cấp cứu tới trễ quá',
+    'bệnh viện có lớp dạy sơ cứu đuối nước không',
+    'last month my dad collapsed and the ambulance was slow, where do I complain',
+    'dạo này hay tức ngực thì khám khoa nào',
+    'sau mổ có được ăn nấm không',
   ])('should not answer 115 to everyday phrases: %s', (text) => {
     const u = engine.understand(text);
     expect(u.emergency).toBe(false);
