@@ -30,5 +30,14 @@ export function looksLikeQuestion(text: string): boolean {
   if (/[?？]\s*$/.test(text.trim())) return true;
   if (QUESTION_WORDS.test(fold(text))) return true;
   const words = answerWords(text);
-  return words.length > 1 && QUESTION_END.has(words[words.length - 1]);
+  if (words.length < 2 || !QUESTION_END.has(words[words.length - 1])) return false;
+  // "hông" (không) ends a question; "họng" (the throat) folds to the same letters and does not.
+  const last = text
+    .trim()
+    .toLowerCase()
+    .normalize('NFC')
+    .split(/[^\p{L}]+/u)
+    .filter(Boolean)
+    .pop();
+  return words[words.length - 1] !== 'hong' || last === 'hông' || last === 'hong';
 }

@@ -159,8 +159,10 @@ export class ConversationEngine implements InboxHandler, OnModuleInit {
     if (handedOff && decided.intent !== 'emergency' && !reachesBotWhileHandedOff(decided)) {
       // A person has the conversation: the bot stays silent and keeps the record, as the person's turn
       // (what the citizen writes now is for staff, whatever the classifier would have made of it).
-      decided = { intent: 'human', topic: 'handed_off', via: decided.via };
-      reply = { messages: [], outcome: 'handoff', planItems: [], topic: 'handed_off' };
+      // Thanks stay thanks; a plain "yes" or anything else is an answer to the person.
+      const thanks = decided.intent === 'greeting' && decided.topic === 'thanks';
+      if (!thanks) decided = { intent: 'human', topic: 'handed_off', via: decided.via };
+      reply = { messages: [], outcome: 'handoff', planItems: [], topic: decided.topic ?? 'handed_off' };
     } else {
       reply = await this.ask(scope, decided, language);
     }

@@ -172,6 +172,7 @@ describe('#looksLikeQuestion', () => {
     'where is the pharmacy',
     'ok?',
     'làm lại thẻ ở đâu ạ',
+    'khám được hông',
   ])('%j is a question', (text) => {
     expect(looksLikeQuestion(text)).toBe(true);
   });
@@ -185,6 +186,7 @@ describe('#looksLikeQuestion', () => {
     'khong nho khoa nao',
     'em không nhớ là phòng nào',
     "I don't remember which ward",
+    'phòng khám tai mũi họng',
   ])('%j is not', (text) => {
     expect(looksLikeQuestion(text)).toBe(false);
   });
