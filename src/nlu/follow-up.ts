@@ -1,5 +1,5 @@
 import { CONTENT_INTENTS, type IntentScore } from '../messaging/understanding';
-import type { Normalized } from './normalizer';
+import { withoutTokens, type Normalized } from './normalizer';
 
 /**
  * Who a message is about (kin, pronouns, age): "and for my child?", "mẹ tôi 70 tuổi". These words
@@ -96,14 +96,8 @@ export const CHANNEL_TOPIC = 'vneid';
 
 /** The message without its channel words, or null when it has none (or nothing else). */
 export function withoutChannelWords(n: Normalized): Normalized | null {
-  const keep = n.stripped.map((t) => !CHANNEL_WORDS.has(t));
-  if (keep.every(Boolean)) return null;
-  const masked: Normalized = {
-    tokens: n.tokens.filter((_, i) => keep[i]),
-    stripped: n.stripped.filter((_, i) => keep[i]),
-    hasMarks: n.hasMarks,
-    acronym: n.acronym?.filter((_, i) => keep[i]),
-  };
+  if (!n.stripped.some((t) => CHANNEL_WORDS.has(t))) return null;
+  const masked = withoutTokens(n, (t) => CHANNEL_WORDS.has(t));
   return topicalWords(masked).length ? masked : null;
 }
 

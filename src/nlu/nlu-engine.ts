@@ -8,7 +8,7 @@ import { CHANNEL_TOPIC, followUpOf, PERSON_WORDS, topicalWords, withoutChannelWo
 import { recognise } from './entity-recognizer';
 import { calibrate, IntentClassifier, type Thresholds } from './intent-classifier';
 import { LanguageDetector } from './language-detector';
-import { loadTeencode, Normalizer, type Normalized } from './normalizer';
+import { loadTeencode, Normalizer, withoutTokens, type Normalized } from './normalizer';
 import { hashExamples, type Example } from './training-data';
 
 /** Bump when features, training or normalisation change: cached models of older code are not reused. */
@@ -253,9 +253,8 @@ export class NluEngine {
   }
 
   /**
-   * The classifier's emergency, checked without who the message is about and without fillers: kin
-   * words fill the emergency examples, so "mẹ tôi 70 tuổi" alone leans emergency. The situation must
-   * carry it.
+   * The classifier's emergency, checked without who the message is about: kin words fill the
+   * emergency examples, so "mẹ tôi 70 tuổi" alone leans emergency. The situation must carry it.
    */
   private dangerBeyondPersons(n: Normalized, pEmergency: number): boolean {
     const topical = topicalWords(n);
@@ -264,13 +263,7 @@ export class NluEngine {
     // emergency anchor word ("ngã", "khó thở") they must be very sure.
     if (topical.length <= SHORT_MESSAGE)
       return this.classifier.anchorsOf(n).has('emergency') || pEmergency >= SHORT_MESSAGE_SURE;
-    const keep = n.stripped.map((t) => !PERSON_WORDS.has(t));
-    const masked: Normalized = {
-      tokens: n.tokens.filter((_, i) => keep[i]),
-      stripped: n.stripped.filter((_, i) => keep[i]),
-      hasMarks: n.hasMarks,
-    };
-    const ranking = this.classifier.rank(masked);
+    const ranking = this.classifier.rank(withoutTokens(n, (t) => PERSON_WORDS.has(t)));
     const p = ranking.find((r) => r.intent === 'emergency')?.score ?? 0;
     return p >= this.thresholds.emergency || ranking[0].intent === 'emergency';
   }

@@ -44,6 +44,17 @@ export function squeeze(token: string): string {
   return token.replace(/(\p{L})\1{2,}/gu, '$1');
 }
 
+/** The message without the tokens `drop` picks (by their diacritic-free form), all views kept aligned. */
+export function withoutTokens(n: Normalized, drop: (stripped: string) => boolean): Normalized {
+  const keep = n.stripped.map((t) => !drop(t));
+  return {
+    tokens: n.tokens.filter((_, i) => keep[i]),
+    stripped: n.stripped.filter((_, i) => keep[i]),
+    hasMarks: n.hasMarks,
+    acronym: n.acronym?.filter((_, i) => keep[i]),
+  };
+}
+
 /** "bhyt" → [bảo, hiểm, y, tế]: one letter per word, in order. */
 function isAcronymOf(key: string, words: string[]): boolean {
   const letters = [...stripDiacritics(key)];
