@@ -1,3 +1,5 @@
+import { stripDiacritics } from '../../src/common/fold';
+
 /**
  * The household a citizen describes ("nhà em 4 người, 1 bé 3 tuổi", "family of five, my mother has
  * pension insurance", "2 vợ chồng và 2 con, 1 đứa 8 tuổi 1 đứa 2 tuổi"), read into who needs household
@@ -211,11 +213,9 @@ function merge(list: Household['insuredElsewhere']): Household['insuredElsewhere
   return [...by].map(([reason, count]) => ({ reason, count }));
 }
 
+/** Like src/common's fold, but keeping the punctuation that separates the people described. */
 function fold(text: string): string {
-  return text
-    .normalize('NFD')
-    .replace(/[\u0300-\u036f]/g, '')
-    .replace(/[đĐ]/g, 'd')
+  return stripDiacritics(text)
     .toLowerCase()
     .replace(/(\d)\s*-\s*(year|month)/g, '$1 $2')
     .replace(/[^a-z0-9,;.!?\n]+/g, ' ')

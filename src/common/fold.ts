@@ -1,12 +1,18 @@
+/** Diacritics off, đ → d: "Hòa" → "Hoa". Case and everything else kept. */
+export function stripDiacritics(text: string): string {
+  return text
+    .normalize('NFD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .replace(/đ/g, 'd')
+    .replace(/Đ/g, 'D');
+}
+
 /**
  * Text folded for matching against word lists: lower case, no diacritics (đ → d), words separated by
  * single spaces, punctuation and emoji dropped. "Dạ, KHÔNG cần ạ!!" → "da khong can a".
  */
 export function fold(text: string): string {
-  return text
-    .normalize('NFD')
-    .replace(/[\u0300-\u036f]/g, '')
-    .replace(/[đĐ]/g, 'd')
+  return stripDiacritics(text)
     .toLowerCase()
     .replace(/[^a-z0-9]+/g, ' ')
     .trim();

@@ -30,11 +30,9 @@ import { audienceOf, type Unit } from '../units/unit';
 import { UnitsService } from '../units/units.service';
 import { ConversationEntity } from './conversation.entity';
 import { ConcurrentTurnError, ConversationRepository } from './conversation.repository';
-import { route, type Route } from './turn-router';
+import { CONTEXT_MINUTES, route, type Route } from './turn-router';
 
 const EMPTY_TURN_INTENT = 'none';
-/** A follow-up leans on the previous topic only while the conversation is live. */
-const TOPIC_CONTEXT_MS = 30 * 60_000;
 
 /**
  * One turn: understand → decide → reply → render → record, then the outbox. Everything the turn
@@ -138,6 +136,7 @@ export class ConversationEngine implements InboxHandler, OnModuleInit {
       };
     }
 
+    const view = this.view(conversation, !existing, now);
     const text = event.text?.trim() ? event.text : undefined;
     // A tapped button's title is our own text in the conversation's language: only typed text is understood.
     const understanding =
@@ -145,11 +144,10 @@ export class ConversationEngine implements InboxHandler, OnModuleInit {
         ? this.nlu.understand(text, {
             language: conversation.languageSettled ? this.languageOf(conversation) : undefined,
             languageHint: existing ? this.languageOf(conversation) : event.languageHint,
-            ...this.topicContext(conversation, now),
+            ...this.topicContext(conversation, view),
           })
         : undefined;
     const input: TurnInput = { kind: event.kind, text, payload: event.payload, understanding };
-    const view = this.view(conversation, !existing, now);
     let decided = route(input, view, new Set(this.intents.keys()));
     const scope: TurnScope = { turnId: turnIdOf(inboxEventId), unit, view, input, now };
     let language: Language = understanding?.language ?? this.languageOf(conversation);
@@ -451,14 +449,14 @@ export class ConversationEngine implements InboxHandler, OnModuleInit {
   /** The topic a follow-up can lean on: the last content answer, while the conversation is live. */
   private topicContext(
     conversation: ConversationEntity,
-    now: Date,
+    view: ConversationView,
   ): { previousIntent: string | null; previousTopic: string | null } {
-    const last = conversation.lastUserMessageAt;
+    const minutes = view.minutesSinceLastTurn;
     // Inside a form the form is the context: its answers are not follow-ups of an earlier topic.
     const live =
       !conversation.flow &&
-      !!last &&
-      now.getTime() - last.getTime() <= TOPIC_CONTEXT_MS &&
+      minutes !== null &&
+      minutes <= CONTEXT_MINUTES &&
       !!conversation.lastIntent &&
       CONTENT_INTENTS.has(conversation.lastIntent);
     return live

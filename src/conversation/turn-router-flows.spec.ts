@@ -2,7 +2,7 @@ import type { ConversationView, TurnInput } from '../messaging/intent';
 import type { Entity, Understanding } from '../messaging/understanding';
 import { looksLikeQuestion } from '../common/question';
 import { asksForSomeone, emergencyFollowUpWording } from './flow-signals';
-import { EMERGENCY_CONTEXT_MINUTES, route } from './turn-router';
+import { CONTEXT_MINUTES, route } from './turn-router';
 
 /** The router's rules around flows and emergencies (the rest is in turn-router.spec.ts). */
 const KNOWN = new Set([
@@ -153,7 +153,7 @@ describe('#route right after an emergency', () => {
 
   it('should let go once the conversation has been quiet for a while, or moved on', () => {
     const input = said('gọi 115 mà chưa thấy xe tới', { intent: 'complaint', topic: 'file' });
-    expect(route(input, afterEmergency(EMERGENCY_CONTEXT_MINUTES + 1), KNOWN).intent).toBe('complaint');
+    expect(route(input, afterEmergency(CONTEXT_MINUTES + 1), KNOWN).intent).toBe('complaint');
     expect(route(input, conversation({ lastIntent: 'vneid' }), KNOWN).intent).toBe('complaint');
     expect(route(input, { ...afterEmergency(), minutesSinceLastTurn: null }, KNOWN).intent).toBe('complaint');
   });

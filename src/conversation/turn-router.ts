@@ -31,8 +31,11 @@ const PERSON_IN_FLOW = 0.7;
 /** Right after an emergency, only an answer this sure on another subject leaves it. */
 const LEAVES_EMERGENCY = 0.8;
 
-/** How long after an emergency reply the conversation is still about that emergency. */
-export const EMERGENCY_CONTEXT_MINUTES = 30;
+/**
+ * How long a conversation stays on what it was about: after an emergency reply, that emergency; after a
+ * content answer, the topic a follow-up continues.
+ */
+export const CONTEXT_MINUTES = 30;
 
 export interface Route {
   intent: string;
@@ -147,8 +150,7 @@ export function route(input: TurnInput, conversation: ConversationView, knownInt
  */
 function inEmergencyContext(input: TurnInput, conversation: ConversationView): boolean {
   const minutes = conversation.minutesSinceLastTurn;
-  if (conversation.lastIntent !== 'emergency' || minutes === null || minutes > EMERGENCY_CONTEXT_MINUTES)
-    return false;
+  if (conversation.lastIntent !== 'emergency' || minutes === null || minutes > CONTEXT_MINUTES) return false;
   if (input.kind !== 'text' || !input.text) return false;
   const u = input.understanding;
   const wording = emergencyFollowUpWording(input.text);

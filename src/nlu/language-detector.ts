@@ -38,46 +38,43 @@ export class LanguageDetector {
   }
 
   /**
-   * The language of a message. With a settled conversation language, only a clearly and substantially
+   * The language of a message, and whether the message itself showed one (`sure`; else a hint or the
+   * conversation decided). With a settled conversation language, only a clearly and substantially
    * different message switches it: enough words that count (acknowledgements, acronyms, numbers,
    * codes, links and markup do not), leaning the other way on average. Without one, the message's
-   * own lean decides, and `tie` (a hint) when it has none.
+   * own lean decides — thanks and yes/no included — and `tie` (a hint) when it has none.
    */
-  detect(n: Normalized, current?: Language, tie: Language = 'vi'): Language {
-    // Thanks and yes/no say nothing against a settled language, but on their own they still show one.
-    const { score, words, marked } = this.evidence(n, !current);
+  read(n: Normalized, current?: Language, tie: Language = 'vi'): { language: Language; sure: boolean } {
+    const { all, counted } = this.evidence(n);
+    const sure = all.words > 0;
     if (current) {
-      const enough = words >= LanguageDetector.SWITCH_WORDS || (current === 'en' && marked >= 2);
-      if (!enough) return current;
-      if (current === 'vi' && score < -LanguageDetector.SWITCH_MARGIN) return 'en';
-      if (current === 'en' && score > LanguageDetector.SWITCH_MARGIN) return 'vi';
-      return current;
+      const enough =
+        counted.words >= LanguageDetector.SWITCH_WORDS || (current === 'en' && counted.marked >= 2);
+      const score = counted.words ? counted.sum / counted.words : 0;
+      let language = current;
+      if (enough && current === 'vi' && score < -LanguageDetector.SWITCH_MARGIN) language = 'en';
+      if (enough && current === 'en' && score > LanguageDetector.SWITCH_MARGIN) language = 'vi';
+      return { language, sure };
     }
-    if (!words) return tie;
-    return score >= 0 ? 'vi' : 'en';
+    if (!sure) return { language: tie, sure };
+    return { language: all.sum >= 0 ? 'vi' : 'en', sure };
   }
 
-  /** Whether the message says anything about its language (else a hint or the conversation decides). */
-  hasEvidence(n: Normalized): boolean {
-    return this.evidence(n, true).words > 0;
-  }
-
-  private evidence(
-    n: Normalized,
-    countAcknowledgements: boolean,
-  ): { score: number; words: number; marked: number } {
-    let sum = 0;
-    let words = 0;
-    let marked = 0;
+  /** Per-word evidence (> 0 Vietnamese), over all words and over the words that may switch a language. */
+  private evidence(n: Normalized): Record<'all' | 'counted', { sum: number; words: number; marked: number }> {
+    const all = { sum: 0, words: 0, marked: 0 };
+    const counted = { sum: 0, words: 0, marked: 0 };
     n.stripped.forEach((word, i) => {
       if (word.startsWith('_') || /\d/.test(word) || NEUTRAL.has(word) || n.acronym?.[i]) return;
-      if (!countAcknowledgements && ACKNOWLEDGEMENTS.has(word)) return;
       const hasMarks = n.tokens[i] !== word;
-      if (hasMarks) marked++;
-      sum += hasMarks ? 3 : Math.max(-3, Math.min(3, this.wordScore(word)));
-      words++;
+      const value = hasMarks ? 3 : Math.max(-3, Math.min(3, this.wordScore(word)));
+      for (const into of ACKNOWLEDGEMENTS.has(word) ? [all] : [all, counted]) {
+        into.sum += value;
+        into.words++;
+        if (hasMarks) into.marked++;
+      }
     });
-    return { score: words ? sum / words : 0, words, marked };
+    return { all, counted };
   }
 
   private wordScore(word: string): number {

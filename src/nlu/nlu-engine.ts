@@ -150,8 +150,11 @@ export class NluEngine {
   understand(text: string, context: UnderstandContext = {}): Understanding {
     const normalized = this.normalizer.normalize(text ?? '');
     const entities = recognise(text ?? '');
-    const language = this.detector.detect(normalized, context.language, context.languageHint);
-    const languageSure = this.detector.hasEvidence(normalized);
+    const { language, sure: languageSure } = this.detector.read(
+      normalized,
+      context.language,
+      context.languageHint,
+    );
     const words = normalized.tokens.filter((t) => !t.startsWith('_'));
     if (!words.length) {
       const bare = { language, languageSure, confidence: 1, ranking: [], entities, emergency: false };

@@ -7,13 +7,7 @@ const TONES = new Set(['\u0300', '\u0301', '\u0303', '\u0309', '\u0323']);
 const VOWELS = 'aăâeêioôơuưy';
 const MARKED = new Set(['ă', 'â', 'ê', 'ô', 'ơ', 'ư']);
 
-export function stripDiacritics(text: string): string {
-  return text
-    .normalize('NFD')
-    .replace(/[\u0300-\u036f]/g, '')
-    .replace(/đ/g, 'd')
-    .replace(/Đ/g, 'D');
-}
+export { stripDiacritics } from '../common/fold';
 
 export function hasVietnameseMarks(text: string): boolean {
   return /[ăâđêôơưĂÂĐÊÔƠƯ]/.test(text) || /[\u0300-\u0303\u0309\u0323]/.test(text.normalize('NFD'));

@@ -35,13 +35,13 @@ function pathOf(errors: ValidationError[], prefix = ''): { path: string; message
  * parses as vi "Hệ thống phản ánh" plus a key "kiến nghị tỉnh X" with no value. Field names never hold a
  * space, so a key with a space and no value is that damage. Returns the first one, with its path.
  */
-export function splitText(
+function commaSplitKey(
   value: unknown,
   path = '',
 ): { path: string; key: string; before: string | null } | null {
   if (Array.isArray(value)) {
     for (const [i, item] of value.entries()) {
-      const found = splitText(item, `${path}[${i}]`);
+      const found = commaSplitKey(item, `${path}[${i}]`);
       if (found) return found;
     }
     return null;
@@ -55,7 +55,7 @@ export function splitText(
     }
   }
   for (const [key, inner] of entries) {
-    const found = splitText(inner, path ? `${path}.${key}` : key);
+    const found = commaSplitKey(inner, path ? `${path}.${key}` : key);
     if (found) return found;
   }
   return null;
@@ -173,7 +173,7 @@ export function parseUnitsFile(text: string, label: string): UnitsCatalog {
     const id = index === undefined ? undefined : (unitsList[Number(index)] as { id?: unknown } | null)?.id;
     return typeof id === 'string' ? ` (unit "${id}")` : '';
   };
-  const split = splitText(raw);
+  const split = commaSplitKey(raw);
   if (split) {
     throw new ConfigurationError(
       `Units file ${label}: ${split.path}: "${split.key}" is not a field: an unquoted comma inside { … } ` +
