@@ -44,7 +44,7 @@ describe.each(testDatabases())('a complaint ticket filed in a turn (%s)', (datab
 
     // The record is written in the turn's transaction, after the intent filed the ticket: fail it once.
     const append = jest
-      .spyOn(t.app.get(InteractionsService), 'append')
+      .spyOn(t.app.get(InteractionsService), 'appendMany')
       .mockRejectedValueOnce(new Error('disk full (test)'));
     const last = { sessionId, payload: 'complaint:file:contact_no', messageId: 'contact-no' };
     // The web chat says the turn failed (500: an error, not a time-out); the event stays for the worker.

@@ -222,7 +222,7 @@ describe.each(testDatabases())('web chat limits and failures (%s)', (database) =
   it('should log a failing turn with its correlation id and answer 500, not a silent 503', async () => {
     const logged = jest.spyOn(Logger.prototype, 'error');
     jest
-      .spyOn(t.app.get(InteractionsService), 'append')
+      .spyOn(t.app.get(InteractionsService), 'appendMany')
       .mockRejectedValue(new TypeError("Cannot read properties of undefined (reading 'seq')"));
     const res = await t.http().post('/api/chat').send({ sessionId: 'bug-1', text: 'xin chào' }).expect(500);
     const correlationId = res.headers['x-correlation-id'];

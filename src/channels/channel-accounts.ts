@@ -123,6 +123,8 @@ export class ChannelAccounts {
   readonly zaloOauthUrl: string;
   readonly messengerAppId: string | undefined;
   readonly httpTimeoutMs: number;
+  readonly messengerSendConcurrency: number;
+  readonly zaloSendConcurrency: number;
 
   constructor(config: AppConfig, units: UnitsService) {
     const resolved = resolveChannelAccounts((n) => config.secret(n), units.all(), units.defaultUnit().id);
@@ -133,6 +135,8 @@ export class ChannelAccounts {
     this.zaloOauthUrl = config.env.ZALO_OAUTH_URL.replace(/\/+$/, '');
     this.messengerAppId = config.env.MESSENGER_APP_ID;
     this.httpTimeoutMs = config.env.CHANNEL_HTTP_TIMEOUT_MS;
+    this.messengerSendConcurrency = config.env.MESSENGER_SEND_CONCURRENCY;
+    this.zaloSendConcurrency = config.env.ZALO_SEND_CONCURRENCY;
   }
 
   messengerByPage(pageId: string): MessengerAccount | undefined {

@@ -5,8 +5,9 @@ import { ConfigurationError } from '../common/errors';
 import { projectRoot } from '../common/project-root';
 import type { EnvironmentVariables } from './env.schema';
 
+export type SqliteDriver = 'better-sqlite3' | 'sqlite3';
 export type DatabaseTarget =
-  { type: 'sqlite'; path: string } | { type: 'postgres'; url: string; schema?: string };
+  { type: 'sqlite'; path: string; driver: SqliteDriver } | { type: 'postgres'; url: string; schema?: string };
 
 /**
  * Typed, validated configuration. Built once from the environment; everything else reads it
@@ -25,7 +26,7 @@ export class AppConfig {
     this.env = env;
     this.dataDir = absolute(env.DATA_DIR);
     this.unitsFile = env.UNITS_FILE;
-    this.database = parseDatabaseUrl(env.DATABASE_URL, this.dataDir, env.DATABASE_SCHEMA);
+    this.database = parseDatabaseUrl(env.DATABASE_URL, this.dataDir, env.DATABASE_SCHEMA, env.SQLITE_DRIVER);
   }
 
   get isProduction(): boolean {
@@ -72,12 +73,17 @@ function absolute(path: string): string {
   return isAbsolute(path) ? path : resolve(projectRoot(), path);
 }
 
-function parseDatabaseUrl(url: string | undefined, dataDir: string, schema?: string): DatabaseTarget {
-  if (!url) return { type: 'sqlite', path: join(dataDir, 'bot.sqlite') };
+function parseDatabaseUrl(
+  url: string | undefined,
+  dataDir: string,
+  schema: string | undefined,
+  driver: SqliteDriver = 'better-sqlite3',
+): DatabaseTarget {
+  if (!url) return { type: 'sqlite', path: join(dataDir, 'bot.sqlite'), driver };
   if (url.startsWith('sqlite:')) {
     const path = url.slice('sqlite:'.length).replace(/^\/\/(?=\/)/, '');
     if (!path) throw new ConfigurationError('DATABASE_URL must be sqlite:PATH with a file path');
-    return { type: 'sqlite', path: path === ':memory:' ? path : absolute(path) };
+    return { type: 'sqlite', path: path === ':memory:' ? path : absolute(path), driver };
   }
   return schema ? { type: 'postgres', url, schema } : { type: 'postgres', url };
 }

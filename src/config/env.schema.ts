@@ -51,6 +51,10 @@ export class EnvironmentVariables {
   @Matches(/^[a-z_][a-z0-9_]{0,62}$/, { message: 'DATABASE_SCHEMA must be a lower-case SQL identifier' })
   DATABASE_SCHEMA?: string;
 
+  /** SQLite only: the driver. better-sqlite3 (synchronous, prepared statements) or sqlite3 (thread pool). */
+  @IsIn(['better-sqlite3', 'sqlite3'], { message: 'SQLITE_DRIVER must be better-sqlite3 or sqlite3' })
+  SQLITE_DRIVER: 'better-sqlite3' | 'sqlite3' = 'better-sqlite3';
+
   @IsString()
   @MinLength(1, { message: 'DATA_DIR must be a directory path' })
   DATA_DIR = 'data';
@@ -81,10 +85,10 @@ export class EnvironmentVariables {
   HANDOFF_HOURS = 24;
 
   @Transform(toInt)
-  @IsInt({ message: 'INBOX_CONCURRENCY must be an integer between 1 and 64' })
-  @Min(1, { message: 'INBOX_CONCURRENCY must be an integer between 1 and 64' })
-  @Max(64, { message: 'INBOX_CONCURRENCY must be an integer between 1 and 64' })
-  INBOX_CONCURRENCY = 8;
+  @IsInt({ message: 'INBOX_CONCURRENCY must be an integer between 1 and 512' })
+  @Min(1, { message: 'INBOX_CONCURRENCY must be an integer between 1 and 512' })
+  @Max(512, { message: 'INBOX_CONCURRENCY must be an integer between 1 and 512' })
+  INBOX_CONCURRENCY = 64;
 
   /** How long a claimed inbox event stays ours without a heartbeat (renewed every third of it). */
   @Transform(toInt)
@@ -124,6 +128,23 @@ export class EnvironmentVariables {
   @Min(100, { message: 'CHANNEL_HTTP_TIMEOUT_MS must be an integer between 100 and 60000' })
   @Max(60000, { message: 'CHANNEL_HTTP_TIMEOUT_MS must be an integer between 100 and 60000' })
   CHANNEL_HTTP_TIMEOUT_MS = 10000;
+
+  /**
+   * Send API calls in flight at once per instance (kept-alive connections). Meta counts calls per
+   * page over 24 hours, not at once (channels.md A.11): the bound protects our own event loop.
+   */
+  @Transform(toInt)
+  @IsInt({ message: 'MESSENGER_SEND_CONCURRENCY must be an integer between 1 and 256' })
+  @Min(1, { message: 'MESSENGER_SEND_CONCURRENCY must be an integer between 1 and 256' })
+  @Max(256, { message: 'MESSENGER_SEND_CONCURRENCY must be an integer between 1 and 256' })
+  MESSENGER_SEND_CONCURRENCY = 32;
+
+  /** The same for the Zalo OA API, which answers -32 when an OA calls too fast (channels.md B.9). */
+  @Transform(toInt)
+  @IsInt({ message: 'ZALO_SEND_CONCURRENCY must be an integer between 1 and 256' })
+  @Min(1, { message: 'ZALO_SEND_CONCURRENCY must be an integer between 1 and 256' })
+  @Max(256, { message: 'ZALO_SEND_CONCURRENCY must be an integer between 1 and 256' })
+  ZALO_SEND_CONCURRENCY = 8;
   @Matches(/^https?:\/\/\S+$/, {
     message: 'MESSENGER_API_URL must be an http(s) URL, e.g. https://graph.facebook.com/v25.0',
   })

@@ -30,6 +30,7 @@ import { audienceOf, type Unit } from '../units/unit';
 import { UnitsService } from '../units/units.service';
 import { ConversationEntity } from './conversation.entity';
 import { ConcurrentTurnError, ConversationRepository } from './conversation.repository';
+import { TurnCommitter } from './turn-committer';
 import { CONTEXT_MINUTES, route, type Route } from './turn-router';
 
 const EMPTY_TURN_INTENT = 'none';
@@ -57,6 +58,7 @@ export class ConversationEngine implements InboxHandler, OnModuleInit {
     private readonly clock: Clock,
     private readonly config: AppConfig,
     private readonly worker: InboxWorker,
+    private readonly committer: TurnCommitter,
   ) {
     for (const intent of intents) this.intents.set(intent.name, intent);
     this.contacts = new SecretBox(config.serverSecret('USER_KEY_SECRET'), 'contact-v1');
@@ -180,18 +182,36 @@ export class ConversationEngine implements InboxHandler, OnModuleInit {
 
     const keepText = conversation.consent === 'granted';
     const latencyMs = performance.now() - started;
-    await this.db.transaction(async (manager) => {
-      await this.conversations.saveTurn(manager, conversation, readTurnCount);
-      for (const request of effects.staffRequests) {
-        await this.conversations.addStaffRequest(manager, {
-          unitId: unit.id,
-          conversationId: conversation.id,
-          kind: request.kind,
-          contact: request.contact ? this.contacts.encrypt(request.contact) : null,
-          createdAt: now,
-        });
-      }
-      await this.interactions.append(manager, {
+    await this.committer.commit({
+      write: async (manager) => {
+        await this.conversations.saveTurn(manager, conversation, readTurnCount);
+        for (const request of effects.staffRequests) {
+          await this.conversations.addStaffRequest(manager, {
+            unitId: unit.id,
+            conversationId: conversation.id,
+            kind: request.kind,
+            contact: request.contact ? this.contacts.encrypt(request.contact) : null,
+            createdAt: now,
+          });
+        }
+        await this.outbox.enqueue(
+          manager,
+          rendered.messages.map((message, position) => ({
+            unitId: unit.id,
+            channel: event.channel,
+            conversationId: conversation.id,
+            recipientId: event.userId,
+            inboxEventId,
+            userMessageAt: event.occurredAt,
+            position,
+            origin: 'bot',
+            message,
+          })),
+        );
+        // Without consent the inbox keeps no text either, only that the event was handled.
+        await ack.complete(manager, keepText ? this.redactOrNull(text) : null);
+      },
+      record: {
         unitId: unit.id,
         occurredAt: now,
         channel: event.channel,
@@ -214,23 +234,7 @@ export class ConversationEngine implements InboxHandler, OnModuleInit {
         latencyMs,
         inboxEventId,
         audience: audienceOf(unit, event.channel),
-      });
-      await this.outbox.enqueue(
-        manager,
-        rendered.messages.map((message, position) => ({
-          unitId: unit.id,
-          channel: event.channel,
-          conversationId: conversation.id,
-          recipientId: event.userId,
-          inboxEventId,
-          userMessageAt: event.occurredAt,
-          position,
-          origin: 'bot',
-          message,
-        })),
-      );
-      // Without consent the inbox keeps no text either, only that the event was handled.
-      await ack.complete(manager, keepText ? this.redactOrNull(text) : null);
+      },
     });
     if (rendered.messages.length) this.outbox.notify();
 

@@ -9,6 +9,7 @@ import { NluModule } from '../nlu/nlu.module';
 import { OutboxModule } from '../outbox/outbox.module';
 import { UnitsModule } from '../units/units.module';
 import { ConversationEntity } from './conversation.entity';
+import { TurnCommitter } from './turn-committer';
 import { ConversationEngine } from './conversation.engine';
 import { ConversationRepository } from './conversation.repository';
 import { StaffDeskRepository } from './staff-desk.repository';
@@ -28,7 +29,13 @@ import { StaffRequestEntity } from './staff-request.entity';
     OutboxModule,
     InboxModule,
   ],
-  providers: [ConversationRepository, ConversationEngine, StaffDeskRepository, StaffDeskService],
+  providers: [
+    ConversationRepository,
+    ConversationEngine,
+    TurnCommitter,
+    StaffDeskRepository,
+    StaffDeskService,
+  ],
   exports: [StaffDeskService],
 })
 export class ConversationModule {}

@@ -4,6 +4,12 @@ import type { DataSource, EntityManager } from 'typeorm';
 import { AsyncMutex } from '../common/async-mutex';
 
 /**
+ * Put before an INSERT or UPDATE … RETURNING: TypeORM's sqlite3 runner sends statements that start
+ * with INSERT/UPDATE to run(), which drops the returned rows; with a leading comment they go to all().
+ */
+const ROWS = '/* rows */ ';
+
+/**
  * Transactions that behave the same on both engines. SQLite has one connection, so write
  * transactions are queued in-process; PostgreSQL runs them concurrently and callers lock rows.
  */
@@ -71,9 +77,58 @@ export class DatabaseService implements OnModuleInit, OnApplicationShutdown {
     }
   }
 
+  /**
+   * One multi-row INSERT (in chunks that stay under both engines' bind-parameter limits) inside the
+   * caller's transaction; `tail` follows the VALUES (ON CONFLICT …, RETURNING …). Returns the rows
+   * RETURNING gave, in chunk order. Values must already be in column form (epoch ms, JSON text).
+   */
+  async insertRows<R = Record<string, unknown>>(
+    manager: EntityManager,
+    table: string,
+    columns: readonly string[],
+    rows: readonly unknown[][],
+    tail = '',
+  ): Promise<R[]> {
+    const out: R[] = [];
+    const perChunk = Math.max(1, Math.floor(30_000 / columns.length));
+    const head = `INSERT INTO "${table}" (${columns.map((c) => `"${c}"`).join(', ')}) VALUES `;
+    for (let start = 0; start < rows.length; start += perChunk) {
+      const chunk = rows.slice(start, start + perChunk);
+      const params: unknown[] = [];
+      const tuples = chunk.map((row) => {
+        const marks = row.map((value) => {
+          params.push(value === undefined ? null : value);
+          return this.param(params.length);
+        });
+        return `(${marks.join(', ')})`;
+      });
+      out.push(...(await this.returning<R>(manager, `${head}${tuples.join(', ')} ${tail}`, params)));
+    }
+    return out;
+  }
+
+  /**
+   * The rows an INSERT/UPDATE … RETURNING gave, inside a transaction. EntityManager.query hands
+   * back an UPDATE's result as [rows, count] on PostgreSQL and rows elsewhere: the query runner's
+   * structured result has them as `records` on every driver.
+   */
+  async returning<R>(manager: EntityManager, sql: string, params: unknown[]): Promise<R[]> {
+    if (!manager.queryRunner) throw new Error('returning() runs inside a transaction');
+    const result = (await manager.queryRunner.query(`${ROWS}${sql}`, params, true)) as { records?: R[] };
+    return result.records ?? [];
+  }
+
   /** The i-th (from 1) bind parameter of a raw query: $i on PostgreSQL, ? on SQLite. */
   param(i: number): string {
     return this.kind === 'postgres' ? `$${i}` : '?';
+  }
+
+  /**
+   * `"id" <in> (subquery)` for a claiming UPDATE whose subquery locks and limits. PostgreSQL gets
+   * `= ANY(ARRAY(…))`, evaluated once, so no plan can run the SKIP LOCKED … LIMIT subquery again.
+   */
+  inSubquery(subquery: string): string {
+    return this.kind === 'postgres' ? `= ANY(ARRAY(${subquery}))` : `IN (${subquery})`;
   }
 
   /** Row lock for a SELECT inside a transaction (PostgreSQL); SQLite's queue already serialises writers. */

@@ -9,53 +9,80 @@ export type NewInboxEvent = Omit<
   'id' | 'status' | 'attempts' | 'lockedUntil' | 'lockedBy' | 'lastError' | 'processedAt'
 > & { status?: InboxEventEntity['status'] };
 
-// Claimable: pending and due, or a claim whose lease expired (its worker died or stalled). An
-// expired claim is itself the earliest candidate of its conversation, so it blocks nothing forever.
-const CLAIMABLE = `(("status" = 'pending' AND ("lockedUntil" IS NULL OR "lockedUntil" <= :now))
-  OR ("status" = 'processing' AND "lockedUntil" <= :now))`;
+const INSERT_COLUMNS = [
+  'channel',
+  'externalId',
+  'unitId',
+  'userId',
+  'conversationKey',
+  'kind',
+  'text',
+  'payload',
+  'meta',
+  'occurredAt',
+  'receivedAt',
+  'status',
+  'attempts',
+  'correlationId',
+] as const;
 
 @Injectable()
 export class InboxRepository {
   constructor(private readonly db: DatabaseService) {}
 
-  /** Inserts the events not seen before (channel + externalId) in one transaction; returns each id and whether it was new. */
+  /**
+   * Inserts the events not seen before (channel + externalId) with one multi-row statement in one
+   * transaction; returns, for each event in order, its id and whether it was new. Two copies of one
+   * delivery in the same batch are one event: the second is its duplicate.
+   */
   async insertNew(events: NewInboxEvent[]): Promise<{ id: number; duplicate: boolean; status: string }[]> {
+    if (!events.length) return [];
     return this.db.transaction(async (manager) => {
+      const keyOf = (e: { channel: string; externalId: string }) => `${e.channel}\u0000${e.externalId}`;
+      const first = new Map<string, NewInboxEvent>();
+      for (const event of events) if (!first.has(keyOf(event))) first.set(keyOf(event), event);
+      const inserted = await this.db.insertRows<{ id: number | string; channel: string; externalId: string }>(
+        manager,
+        'inbox_event',
+        INSERT_COLUMNS,
+        [...first.values()].map((e) => [
+          e.channel,
+          e.externalId,
+          e.unitId,
+          e.userId,
+          e.conversationKey,
+          e.kind,
+          e.text,
+          e.payload,
+          e.meta ? JSON.stringify(e.meta) : null,
+          e.occurredAt.getTime(),
+          e.receivedAt.getTime(),
+          e.status ?? 'pending',
+          0,
+          e.correlationId,
+        ]),
+        `ON CONFLICT ("channel", "externalId") DO NOTHING RETURNING "id", "channel", "externalId"`,
+      );
+      const ids = new Map(inserted.map((r) => [keyOf(r), Number(r.id)]));
+      const taken = new Set<string>();
       const out: { id: number; duplicate: boolean; status: string }[] = [];
       for (const event of events) {
-        const result = await manager
-          .createQueryBuilder()
-          .insert()
-          .into(InboxEventEntity)
-          .values({ ...event, status: event.status ?? 'pending', attempts: 0 })
-          .orIgnore()
-          .execute();
-        const inserted = result.identifiers[0]?.id as number | undefined;
-        if (
-          inserted !== undefined &&
-          result.raw !== undefined &&
-          (await this.isNew(manager, event, inserted))
-        ) {
-          out.push({ id: inserted, duplicate: false, status: event.status ?? 'pending' });
-        } else {
-          const existing = await manager.findOneOrFail(InboxEventEntity, {
-            where: { channel: event.channel, externalId: event.externalId },
-            select: { id: true, status: true },
-          });
-          out.push({ id: existing.id, duplicate: true, status: existing.status });
+        const key = keyOf(event);
+        const id = ids.get(key);
+        if (id !== undefined) {
+          out.push({ id, duplicate: taken.has(key), status: event.status ?? 'pending' });
+          taken.add(key);
+          continue;
         }
+        // Stored before this batch (a platform re-delivery): rare, so one look-up each.
+        const existing = await manager.findOneOrFail(InboxEventEntity, {
+          where: { channel: event.channel, externalId: event.externalId },
+          select: { id: true, status: true },
+        });
+        out.push({ id: existing.id, duplicate: true, status: existing.status });
       }
       return out;
     });
-  }
-
-  // SQLite reports the last rowid even when OR IGNORE skipped the row: confirm it is ours.
-  private async isNew(manager: EntityManager, event: NewInboxEvent, id: number): Promise<boolean> {
-    const row = await manager.findOne(InboxEventEntity, {
-      where: { id },
-      select: { id: true, channel: true, externalId: true },
-    });
-    return !!row && row.channel === event.channel && row.externalId === event.externalId;
   }
 
   /** Makes in-flight rows claimable again after a crash (all of them on SQLite: one process). */
@@ -73,8 +100,10 @@ export class InboxRepository {
   }
 
   /**
-   * Claims up to `limit` events whose conversation has nothing earlier still waiting or running:
-   * the order within a conversation is kept, different conversations go in parallel.
+   * Claims up to `limit` events in one statement: for each conversation only its earliest open
+   * event, and only when nothing earlier of it is still running, so the order within a conversation
+   * is kept while different conversations go in parallel. PostgreSQL skips rows another instance is
+   * claiming at the same moment (FOR UPDATE SKIP LOCKED); on SQLite the statement is atomic.
    */
   async claim(
     limit: number,
@@ -84,43 +113,38 @@ export class InboxRepository {
     leaseMs: number,
   ): Promise<InboxEventEntity[]> {
     if (limit <= 0) return [];
-    const candidates = await this.db.manager.query<{ id: number | string; conversationKey: string }[]>(
-      this.sql(`SELECT e."id", e."conversationKey" FROM "inbox_event" e
-        WHERE ((e."status" = 'pending' AND (e."lockedUntil" IS NULL OR e."lockedUntil" <= $1))
-               OR (e."status" = 'processing' AND e."lockedUntil" <= $2))
-          AND NOT EXISTS (SELECT 1 FROM "inbox_event" p WHERE p."conversationKey" = e."conversationKey"
-                          AND p."id" < e."id" AND p."status" IN ('pending', 'processing'))
-        ORDER BY e."id" LIMIT $3`),
-      [now.getTime(), now.getTime(), limit * 4 + skipKeys.size],
+    const lock = this.db.kind === 'postgres' ? ' FOR UPDATE SKIP LOCKED' : '';
+    // In a transaction so that SQLite's one connection runs it between, never inside, other writes.
+    const rows = await this.db.transaction((manager) =>
+      this.db.returning<{ id: number | string; conversationKey: string }>(
+        manager,
+        this.sql(`UPDATE "inbox_event" SET "status" = 'processing', "lockedBy" = $1, "lockedUntil" = $2,
+          "attempts" = "attempts" + 1
+        WHERE "id" ${this.db.inSubquery(`SELECT e."id" FROM "inbox_event" e
+          WHERE ((e."status" = 'pending' AND (e."lockedUntil" IS NULL OR e."lockedUntil" <= $3))
+                 OR (e."status" = 'processing' AND e."lockedUntil" <= $4))
+            AND NOT EXISTS (SELECT 1 FROM "inbox_event" p WHERE p."conversationKey" = e."conversationKey"
+                            AND p."id" < e."id" AND p."status" IN ('pending', 'processing'))
+          ORDER BY e."id" LIMIT $5${lock}`)}
+        RETURNING "id", "conversationKey"`),
+        [owner, now.getTime() + leaseMs, now.getTime(), now.getTime(), limit],
+      ),
     );
-    const picked: number[] = [];
-    const keys = new Set(skipKeys);
-    for (const c of candidates) {
-      if (picked.length >= limit) break;
-      if (keys.has(c.conversationKey)) continue;
-      keys.add(c.conversationKey);
-      picked.push(Number(c.id));
+    if (!rows.length) return [];
+    // A conversation this worker is still running (its claim outlived the lease): give it back.
+    const mine = rows.filter((r) => skipKeys.has(r.conversationKey)).map((r) => Number(r.id));
+    if (mine.length) {
+      await this.db.transaction((manager) =>
+        manager.query(
+          this.sql(`UPDATE "inbox_event" SET "status" = 'pending', "lockedBy" = NULL, "lockedUntil" = NULL,
+          "attempts" = "attempts" - 1 WHERE "lockedBy" = $1 AND "id" IN (${mine.map(Number).join(', ')})`),
+          [owner],
+        ),
+      );
     }
-    const claimed: number[] = [];
-    for (const id of picked) {
-      const ok = await this.db.transaction(async (manager) => {
-        const result = await manager
-          .createQueryBuilder()
-          .update(InboxEventEntity)
-          .set({
-            status: 'processing',
-            lockedBy: owner,
-            lockedUntil: new Date(now.getTime() + leaseMs),
-            attempts: () => '"attempts" + 1',
-          })
-          .where(`id = :id AND ${CLAIMABLE}`, { id, now: now.getTime() })
-          .execute();
-        return (result.affected ?? 0) > 0;
-      });
-      if (ok) claimed.push(id);
-    }
-    if (!claimed.length) return [];
-    return this.db.manager.find(InboxEventEntity, { where: { id: In(claimed) }, order: { id: 'ASC' } });
+    const ids = rows.map((r) => Number(r.id)).filter((id) => !mine.includes(id));
+    if (!ids.length) return [];
+    return this.db.manager.find(InboxEventEntity, { where: { id: In(ids) }, order: { id: 'ASC' } });
   }
 
   /**

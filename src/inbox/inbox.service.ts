@@ -1,12 +1,13 @@
 import { Injectable, type OnModuleDestroy } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { Clock } from '../common/clock';
+import { GroupCommit } from '../common/group-commit';
 import { currentCorrelationId } from '../common/correlation';
 import { SecretBox } from '../common/secret-box';
 import { AppConfig } from '../config/app-config';
 import type { InboundEvent } from '../messaging/inbound-event';
 import type { InboxEventEntity } from './inbox-event.entity';
-import { InboxRepository } from './inbox.repository';
+import { InboxRepository, type NewInboxEvent } from './inbox.repository';
 
 export interface AcceptedEvent {
   id: number;
@@ -31,6 +32,11 @@ export class InboxService implements OnModuleDestroy {
   private closing = false;
   private readonly cipher: SecretBox;
   private readonly listeners: (() => void)[] = [];
+  /** Deliveries arriving together share one transaction; each is acknowledged after its commit. */
+  private readonly door = new GroupCommit<NewInboxEvent, AcceptedEvent>(
+    async (rows) => (await this.repository.insertNew(rows)).map((value) => ({ ok: true, value })),
+    512,
+  );
 
   constructor(
     private readonly repository: InboxRepository,
@@ -76,7 +82,7 @@ export class InboxService implements OnModuleDestroy {
         status: e.unitId === null ? ('ignored' as const) : ('pending' as const),
       };
     });
-    const accepted = await this.repository.insertNew(rows);
+    const accepted = await this.door.addAll(rows);
     if (accepted.some((a) => !a.duplicate && a.status === 'pending'))
       this.listeners.forEach((wake) => wake());
     return accepted;

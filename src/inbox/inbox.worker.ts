@@ -55,6 +55,8 @@ export class InboxWorker implements OnApplicationBootstrap, BeforeApplicationShu
   >();
   private stopped = true;
   private wake?: () => void;
+  /** Set by a wake-up that came while the loop was not asleep (it was claiming): don't sleep then. */
+  private woken = false;
   private loop?: Promise<void>;
   private heartbeat?: NodeJS.Timeout;
   private purgeTimer?: NodeJS.Timeout;
@@ -66,7 +68,7 @@ export class InboxWorker implements OnApplicationBootstrap, BeforeApplicationShu
     private readonly clock: Clock,
     private readonly config: AppConfig,
   ) {
-    inbox.onAccepted(() => this.wake?.());
+    inbox.onAccepted(() => this.nudge());
   }
 
   setHandler(handler: InboxHandler): void {
@@ -117,11 +119,11 @@ export class InboxWorker implements OnApplicationBootstrap, BeforeApplicationShu
   async beforeApplicationShutdown(): Promise<void> {
     const deadline = Date.now() + this.config.env.SHUTDOWN_GRACE_MS;
     while (Date.now() < deadline && (this.running.size > 0 || (await this.hasQueued()))) {
-      this.wake?.();
+      this.nudge();
       await new Promise((resolve) => setTimeout(resolve, 25));
     }
     this.stopped = true;
-    this.wake?.();
+    this.nudge();
     await Promise.race([
       Promise.allSettled([this.loop, ...this.running.values()]),
       new Promise((resolve) => setTimeout(resolve, Math.max(0, deadline - Date.now())).unref()),
@@ -158,7 +160,7 @@ export class InboxWorker implements OnApplicationBootstrap, BeforeApplicationShu
     };
     const poll = setInterval(() => void check().catch(() => undefined), 500);
     void check().then(
-      (done) => (done ? undefined : this.wake?.()),
+      (done) => (done ? undefined : this.nudge()),
       (error: unknown) => this.settle(inboxEventId, (w) => w.reject(new Error(errorMessage(error)))),
     );
     return pending.finally(() => clearInterval(poll));
@@ -170,20 +172,26 @@ export class InboxWorker implements OnApplicationBootstrap, BeforeApplicationShu
 
   private async run(): Promise<void> {
     while (!this.stopped) {
+      this.woken = false;
+      const free = this.config.env.INBOX_CONCURRENCY - this.running.size;
       let claimed: InboxEventEntity[] = [];
-      try {
-        claimed = await this.repository.claim(
-          this.config.env.INBOX_CONCURRENCY - this.running.size,
-          this.activeKeys,
-          this.owner,
-          this.clock.now(),
-          this.config.env.INBOX_LEASE_MS,
-        );
-      } catch (error) {
-        if (!this.stopped) this.logger.error({ msg: 'inbox claim failed', error: errorMessage(error) });
+      if (free > 0) {
+        try {
+          claimed = await this.repository.claim(
+            free,
+            this.activeKeys,
+            this.owner,
+            this.clock.now(),
+            this.config.env.INBOX_LEASE_MS,
+          );
+        } catch (error) {
+          if (!this.stopped) this.logger.error({ msg: 'inbox claim failed', error: errorMessage(error) });
+        }
       }
       for (const row of claimed) this.start(row);
-      if (!claimed.length || this.running.size >= this.config.env.INBOX_CONCURRENCY) {
+      // Sleep when the queue is drained (less came than asked for) or every slot is taken, unless
+      // something arrived or finished while claiming.
+      if ((claimed.length < free || free <= 0) && !this.woken) {
         await new Promise<void>((resolve) => {
           const timer = setTimeout(resolve, POLL_MS);
           this.wake = () => {
@@ -192,7 +200,14 @@ export class InboxWorker implements OnApplicationBootstrap, BeforeApplicationShu
           };
         });
       }
+      // Turns committed together finish together: one claim for all of them, not one each.
+      await new Promise((resolve) => setImmediate(resolve));
     }
+  }
+
+  private nudge(): void {
+    this.woken = true;
+    this.wake?.();
   }
 
   private start(row: InboxEventEntity): void {
@@ -201,7 +216,7 @@ export class InboxWorker implements OnApplicationBootstrap, BeforeApplicationShu
       () => {
         this.activeKeys.delete(row.conversationKey);
         this.running.delete(row.id);
-        this.wake?.();
+        this.nudge();
       },
     );
     this.running.set(row.id, task);

@@ -7,6 +7,31 @@ import { InteractionRetentionEntity } from './interaction-retention.entity';
 import { InteractionRecordEntity } from './interaction-record.entity';
 import type { ReportRow } from './report-row';
 
+const RECORD_COLUMNS = [
+  'unitId',
+  'seq',
+  'occurredAt',
+  'channel',
+  'conversationId',
+  'userKey',
+  'language',
+  'intent',
+  'topic',
+  'confidence',
+  'userText',
+  'replyText',
+  'replyKeys',
+  'contentVersion',
+  'planItems',
+  'outcome',
+  'satisfaction',
+  'latencyMs',
+  'inboxEventId',
+  'audience',
+  'prevHash',
+  'hash',
+] as const;
+
 /** The only writer of interaction_record: inserts, never updates or deletes. */
 @Injectable()
 export class InteractionRepository {
@@ -29,19 +54,47 @@ export class InteractionRepository {
     return { seq: Number(rows[0].seq), hash: rows[0].hash };
   }
 
-  async append(
-    manager: EntityManager,
-    record: Omit<InteractionRecordEntity, 'id'>,
-  ): Promise<InteractionRecordEntity> {
-    const saved = await manager
-      .getRepository(InteractionRecordEntity)
-      .save(manager.create(InteractionRecordEntity, record));
-    await manager.update(
-      InteractionChainEntity,
-      { unitId: record.unitId },
-      { seq: record.seq, hash: record.hash },
+  /** Many records in one statement (in the caller's transaction, after lockHead). */
+  async insertMany(manager: EntityManager, records: Omit<InteractionRecordEntity, 'id'>[]): Promise<void> {
+    if (!records.length) return;
+    await this.db.insertRows(
+      manager,
+      'interaction_record',
+      RECORD_COLUMNS,
+      records.map((r) => [
+        r.unitId,
+        r.seq,
+        r.occurredAt.getTime(),
+        r.channel,
+        r.conversationId,
+        r.userKey,
+        r.language,
+        r.intent,
+        r.topic,
+        r.confidence,
+        r.userText,
+        r.replyText,
+        JSON.stringify(r.replyKeys),
+        r.contentVersion,
+        r.planItems,
+        r.outcome,
+        r.satisfaction,
+        r.latencyMs,
+        r.inboxEventId,
+        r.audience,
+        r.prevHash,
+        r.hash,
+      ]),
     );
-    return saved;
+  }
+
+  /** The unit's new head, after insertMany (the row is locked by lockHead). */
+  async moveHead(manager: EntityManager, unitId: string, seq: number, hash: string): Promise<void> {
+    const p = (i: number) => this.db.param(i);
+    await manager.query(
+      `UPDATE "interaction_chain" SET "seq" = ${p(1)}, "hash" = ${p(2)} WHERE "unitId" = ${p(3)}`,
+      [seq, hash, unitId],
+    );
   }
 
   /** Records of one unit in chain order, in pages (for verification and exports). */

@@ -35,6 +35,8 @@ export type SendResult =
 /** One per channel; implemented by the channel adapters, called by the outbox. */
 export interface ChannelSender {
   readonly channel: ChannelName;
+  /** Sends in flight at once on this channel (the platform's pace); the outbox's default when absent. */
+  readonly concurrency?: number;
   send(message: OutboundMessage, context: SendContext): Promise<SendResult>;
 }
 

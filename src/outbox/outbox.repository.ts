@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { In, type EntityManager } from 'typeorm';
 import { LeaseLostError } from '../common/errors';
+import type { Settled } from '../common/group-commit';
 import { DatabaseService } from '../database/database.service';
 import { OutboxAttemptEntity } from './outbox-attempt.entity';
 import { OutboxMessageEntity, type OutboxStatus } from './outbox-message.entity';
@@ -17,6 +18,21 @@ export type NewOutboxMessage = Pick<
   | 'origin'
   | 'message'
 > & { correlationId?: string | null };
+
+/** One attempt's outcome, as the dispatcher hands it to finishMany. */
+export interface FinishedAttempt {
+  id: number;
+  attemptId: number;
+  now: Date;
+  attempt: Pick<OutboxAttemptEntity, 'result' | 'httpStatus' | 'errorCode' | 'error'>;
+  next: {
+    status: OutboxStatus;
+    nextAttemptAt?: Date;
+    platformMessageId?: string | null;
+    lastError?: string | null;
+    partsSent?: number;
+  };
+}
 
 @Injectable()
 export class OutboxRepository {
@@ -49,95 +65,94 @@ export class OutboxRepository {
     });
   }
 
-  /** Claims due messages, the earliest unsent one per conversation only, and opens an attempt for each. */
+  /**
+   * Claims up to `limit` due messages of one channel in one statement — per conversation only the
+   * earliest unsent one, so replies keep their order — and opens an attempt for each.
+   */
   async claim(
+    channel: string | { except: string[] },
     limit: number,
-    skipConversations: Set<string>,
     owner: string,
     now: Date,
     leaseMs: number,
   ): Promise<{ message: OutboxMessageEntity; attemptId: number }[]> {
     if (limit <= 0) return [];
-    const candidates = await this.db.manager.query<{ id: number | string; conversationId: string }[]>(
-      this.sql(`SELECT m."id", m."conversationId" FROM "outbox_message" m
-        WHERE m."status" IN ('pending', 'sending') AND m."nextAttemptAt" <= $1
-          AND NOT EXISTS (SELECT 1 FROM "outbox_message" p WHERE p."conversationId" = m."conversationId"
-                          AND p."id" < m."id" AND p."status" IN ('pending', 'sending'))
-        ORDER BY m."id" LIMIT $2`),
-      [now.getTime(), limit * 4 + skipConversations.size],
-    );
-    const seen = new Set(skipConversations);
-    const picked: number[] = [];
-    for (const c of candidates) {
-      if (picked.length >= limit) break;
-      if (seen.has(c.conversationId)) continue;
-      seen.add(c.conversationId);
-      picked.push(Number(c.id));
-    }
-    const claimed: { message: OutboxMessageEntity; attemptId: number }[] = [];
-    for (const id of picked) {
-      const attempt = await this.db.transaction(async (manager) => {
-        const result = await manager
-          .createQueryBuilder()
-          .update(OutboxMessageEntity)
-          .set({
-            status: 'sending',
-            lockedBy: owner,
-            nextAttemptAt: new Date(now.getTime() + leaseMs),
-            attempts: () => '"attempts" + 1',
-          })
-          // While sending, nextAttemptAt is the lease expiry: an expired send is taken over.
-          .where(`id = :id AND status IN ('pending', 'sending') AND "nextAttemptAt" <= :now`, {
-            id,
-            now: now.getTime(),
-          })
-          .execute();
-        if (!result.affected) return null;
-        const saved = await manager.save(
-          manager.create(OutboxAttemptEntity, { outboxId: id, startedAt: now }),
-        );
-        return saved.id;
-      });
-      if (attempt === null) continue;
-      const message = await this.db.manager.findOneOrFail(OutboxMessageEntity, { where: { id } });
-      claimed.push({ message, attemptId: attempt });
-    }
-    return claimed;
+    const lock = this.db.kind === 'postgres' ? ' FOR UPDATE SKIP LOCKED' : '';
+    // The channel, or every channel but the listed ones (a channel with no sender is claimed too,
+    // to fail visibly); the limit comes last, since SQLite binds ? in the order they appear.
+    const channels = typeof channel === 'string' ? [channel] : ['', ...channel.except];
+    const marks = channels.map((_, i) => `$${i + 4}`).join(', ');
+    const which = typeof channel === 'string' ? `m."channel" = $4` : `m."channel" NOT IN (${marks})`;
+    const limitMark = `$${channels.length + 4}`;
+    const attempts = await this.db.transaction(async (manager) => {
+      // While sending, nextAttemptAt is the lease expiry: an expired send is taken over.
+      const rows = await this.db.returning<{ id: number | string }>(
+        manager,
+        this.sql(`UPDATE "outbox_message" SET "status" = 'sending', "lockedBy" = $1,
+            "nextAttemptAt" = $2, "attempts" = "attempts" + 1
+          WHERE "id" ${this.db.inSubquery(`SELECT m."id" FROM "outbox_message" m
+            WHERE m."status" IN ('pending', 'sending') AND m."nextAttemptAt" <= $3 AND ${which}
+              AND NOT EXISTS (SELECT 1 FROM "outbox_message" p WHERE p."conversationId" = m."conversationId"
+                              AND p."id" < m."id" AND p."status" IN ('pending', 'sending'))
+            ORDER BY m."id" LIMIT ${limitMark}${lock}`)}
+          RETURNING "id"`),
+        [owner, now.getTime() + leaseMs, now.getTime(), ...channels, limit],
+      );
+      if (!rows.length) return [];
+      const ids = rows.map((r) => Number(r.id)).sort((a, b) => a - b);
+      const opened = await this.db.insertRows<{ id: number | string; outboxId: number | string }>(
+        manager,
+        'outbox_attempt',
+        ['outboxId', 'startedAt'],
+        ids.map((id) => [id, now.getTime()]),
+        'RETURNING "id", "outboxId"',
+      );
+      return opened.map((a) => ({ outboxId: Number(a.outboxId), attemptId: Number(a.id) }));
+    });
+    if (!attempts.length) return [];
+    const messages = await this.db.manager.find(OutboxMessageEntity, {
+      where: { id: In(attempts.map((a) => a.outboxId)) },
+    });
+    const byId = new Map(messages.map((m) => [m.id, m]));
+    return attempts
+      .filter((a) => byId.has(a.outboxId))
+      .sort((a, b) => a.outboxId - b.outboxId)
+      .map((a) => ({ message: byId.get(a.outboxId)!, attemptId: a.attemptId }));
   }
 
-  /** Records the attempt's result — only while `owner` still holds the message (else LeaseLostError). */
-  async finish(
-    id: number,
-    owner: string,
-    attemptId: number,
-    now: Date,
-    attempt: Pick<OutboxAttemptEntity, 'result' | 'httpStatus' | 'errorCode' | 'error'>,
-    next: {
-      status: OutboxStatus;
-      nextAttemptAt?: Date;
-      platformMessageId?: string | null;
-      lastError?: string | null;
-      partsSent?: number;
-    },
-  ): Promise<void> {
-    await this.db.transaction(async (manager) => {
-      await manager.update(OutboxAttemptEntity, { id: attemptId }, { ...attempt, finishedAt: now });
-      const result = await manager.update(
-        OutboxMessageEntity,
-        { id, status: 'sending', lockedBy: owner },
-        {
-          status: next.status,
-          lockedBy: null,
-          ...(next.nextAttemptAt ? { nextAttemptAt: next.nextAttemptAt } : {}),
-          ...(next.status === 'sent'
-            ? { sentAt: now, platformMessageId: next.platformMessageId ?? null, lastError: null }
-            : {}),
-          ...(next.lastError !== undefined && next.status !== 'sent' ? { lastError: next.lastError } : {}),
-          ...(next.partsSent !== undefined ? { partsSent: next.partsSent } : {}),
-        },
-      );
-      if (!result.affected)
-        throw new LeaseLostError(`outbox message ${id}: lease lost (another worker took it over)`);
+  /**
+   * Records attempts' results in one transaction. Each is kept only while `owner` still holds its
+   * message; the others come back as LeaseLostError, in the same order.
+   */
+  async finishMany(items: FinishedAttempt[], owner: string): Promise<Settled<void>[]> {
+    return this.db.transaction(async (manager) => {
+      const results: Settled<void>[] = [];
+      for (const { id, attemptId, now, attempt, next } of items) {
+        const result = await manager.update(
+          OutboxMessageEntity,
+          { id, status: 'sending', lockedBy: owner },
+          {
+            status: next.status,
+            lockedBy: null,
+            ...(next.nextAttemptAt ? { nextAttemptAt: next.nextAttemptAt } : {}),
+            ...(next.status === 'sent'
+              ? { sentAt: now, platformMessageId: next.platformMessageId ?? null, lastError: null }
+              : {}),
+            ...(next.lastError !== undefined && next.status !== 'sent' ? { lastError: next.lastError } : {}),
+            ...(next.partsSent !== undefined ? { partsSent: next.partsSent } : {}),
+          },
+        );
+        if (!result.affected) {
+          results.push({
+            ok: false,
+            error: new LeaseLostError(`outbox message ${id}: lease lost (another worker took it over)`),
+          });
+          continue;
+        }
+        await manager.update(OutboxAttemptEntity, { id: attemptId }, { ...attempt, finishedAt: now });
+        results.push({ ok: true, value: undefined });
+      }
+      return results;
     });
   }
 

@@ -9,6 +9,7 @@ import type { EntityManager } from 'typeorm';
 import { Clock, daysBefore } from '../common/clock';
 import { currentCorrelationId, newCorrelationId, withCorrelationId } from '../common/correlation';
 import { errorMessage } from '../common/errors';
+import { GroupCommit } from '../common/group-commit';
 import { AppConfig } from '../config/app-config';
 import { DatabaseService } from '../database/database.service';
 import type {
@@ -21,10 +22,11 @@ import type {
 import { backoffDelay, MAX_SEND_ATTEMPTS } from './backoff';
 import type { OutboxAttemptEntity } from './outbox-attempt.entity';
 import type { OutboxMessageEntity, OutboxStatus } from './outbox-message.entity';
-import { OutboxRepository, type NewOutboxMessage } from './outbox.repository';
+import { OutboxRepository, type FinishedAttempt, type NewOutboxMessage } from './outbox.repository';
 
 const POLL_MS = 500;
-const CONCURRENCY = 8;
+/** Sends in flight per channel when the sender states no bound of its own. */
+const DEFAULT_CONCURRENCY = 16;
 
 /**
  * The durable outbound queue. Messages are written with their turn; the dispatcher sends them in
@@ -34,10 +36,17 @@ const CONCURRENCY = 8;
 export class OutboxService implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger(OutboxService.name);
   private readonly senders = new Map<string, ChannelSender>();
-  private readonly active = new Set<string>();
+  private readonly inFlight = new Map<string, number>();
+  /** Attempts' results that finish together are recorded in one transaction. */
+  private readonly finishes = new GroupCommit<FinishedAttempt, void>(
+    (items) => this.repository.finishMany(items, this.owner),
+    256,
+  );
   private readonly running = new Set<Promise<void>>();
   private stopped = true;
   private wake?: () => void;
+  /** Set by a wake-up that came while the loop was not asleep (it was claiming): don't sleep then. */
+  private woken = false;
   private loop?: Promise<void>;
   private heartbeat?: NodeJS.Timeout;
   private purgeTimer?: NodeJS.Timeout;
@@ -68,7 +77,7 @@ export class OutboxService implements OnApplicationBootstrap, BeforeApplicationS
 
   /** Call after the enqueuing transaction committed. */
   notify(): void {
-    this.wake?.();
+    this.nudge();
   }
 
   async onApplicationBootstrap(): Promise<void> {
@@ -106,7 +115,7 @@ export class OutboxService implements OnApplicationBootstrap, BeforeApplicationS
 
   async beforeApplicationShutdown(): Promise<void> {
     this.stopped = true;
-    this.wake?.();
+    this.nudge();
     const grace = new Promise((resolve) => setTimeout(resolve, this.config.env.SHUTDOWN_GRACE_MS).unref());
     await Promise.race([Promise.allSettled([this.loop, ...this.running]), grace]);
     clearInterval(this.heartbeat);
@@ -151,30 +160,33 @@ export class OutboxService implements OnApplicationBootstrap, BeforeApplicationS
 
   private async run(): Promise<void> {
     while (!this.stopped) {
-      let claimed: { message: OutboxMessageEntity; attemptId: number }[] = [];
-      try {
-        claimed = await this.repository.claim(
-          CONCURRENCY - this.running.size,
-          this.active,
-          this.owner,
-          this.clock.now(),
-          this.config.env.OUTBOX_LEASE_MS,
-        );
-      } catch (error) {
-        if (!this.stopped) this.logger.error({ msg: 'outbox claim failed', error: errorMessage(error) });
+      this.woken = false;
+      let drained = true;
+      const lanes: [string | { except: string[] }, number][] = [...this.senders].map(([channel, sender]) => [
+        channel,
+        this.limitOf(sender) - (this.inFlight.get(channel) ?? 0),
+      ]);
+      lanes.push([{ except: [...this.senders.keys()] }, DEFAULT_CONCURRENCY - (this.inFlight.get('') ?? 0)]);
+      for (const [lane, free] of lanes) {
+        if (free <= 0) continue;
+        let claimed: { message: OutboxMessageEntity; attemptId: number }[] = [];
+        try {
+          claimed = await this.repository.claim(
+            lane,
+            free,
+            this.owner,
+            this.clock.now(),
+            this.config.env.OUTBOX_LEASE_MS,
+          );
+        } catch (error) {
+          if (!this.stopped) this.logger.error({ msg: 'outbox claim failed', error: errorMessage(error) });
+        }
+        // A full claim may have left more behind: go round again before sleeping.
+        if (claimed.length === free) drained = false;
+        for (const { message, attemptId } of claimed)
+          this.start(message, attemptId, typeof lane === 'string' ? lane : '');
       }
-      for (const { message, attemptId } of claimed) {
-        this.active.add(message.conversationId);
-        const task: Promise<void> = withCorrelationId(message.correlationId ?? newCorrelationId(), () =>
-          this.deliver(message, attemptId),
-        ).finally(() => {
-          this.active.delete(message.conversationId);
-          this.running.delete(task);
-          this.wake?.();
-        });
-        this.running.add(task);
-      }
-      if (!claimed.length || this.running.size >= CONCURRENCY) {
+      if (drained && !this.woken) {
         await new Promise<void>((resolve) => {
           const timer = setTimeout(resolve, POLL_MS);
           this.wake = () => {
@@ -183,7 +195,32 @@ export class OutboxService implements OnApplicationBootstrap, BeforeApplicationS
           };
         });
       }
+      // Sends that finish together are one wake-up and one claim, not one each.
+      await new Promise((resolve) => setImmediate(resolve));
     }
+  }
+
+  private nudge(): void {
+    this.woken = true;
+    this.wake?.();
+  }
+
+  /** How many sends of a channel may be in flight at once (the sender's own bound, else the default). */
+  private limitOf(sender: ChannelSender): number {
+    return Math.max(1, sender.concurrency ?? DEFAULT_CONCURRENCY);
+  }
+
+  private start(message: OutboxMessageEntity, attemptId: number, lane: string): void {
+    const channel = lane;
+    this.inFlight.set(channel, (this.inFlight.get(channel) ?? 0) + 1);
+    const task: Promise<void> = withCorrelationId(message.correlationId ?? newCorrelationId(), () =>
+      this.deliver(message, attemptId),
+    ).finally(() => {
+      this.inFlight.set(channel, (this.inFlight.get(channel) ?? 1) - 1);
+      this.running.delete(task);
+      this.nudge();
+    });
+    this.running.add(task);
   }
 
   private async deliver(message: OutboxMessageEntity, attemptId: number): Promise<void> {
@@ -248,7 +285,7 @@ export class OutboxService implements OnApplicationBootstrap, BeforeApplicationS
       });
     }
     try {
-      await this.repository.finish(message.id, this.owner, attemptId, now, attempt, next);
+      await this.finishes.add({ id: message.id, attemptId, now, attempt, next });
     } catch (error) {
       this.logger.error({
         msg: 'could not record delivery result',

@@ -237,5 +237,9 @@ export class ReportJobRepository {
 function isUniqueViolation(error: unknown): boolean {
   if (!(error instanceof QueryFailedError)) return false;
   const driver = (error as QueryFailedError & { driverError?: { code?: string } }).driverError;
-  return driver?.code === '23505' || (driver?.code === 'SQLITE_CONSTRAINT' && /UNIQUE/.test(error.message));
+  // PostgreSQL's code; sqlite3 says SQLITE_CONSTRAINT, better-sqlite3 SQLITE_CONSTRAINT_UNIQUE.
+  return (
+    driver?.code === '23505' ||
+    (!!driver?.code?.startsWith('SQLITE_CONSTRAINT') && /UNIQUE/.test(error.message))
+  );
 }

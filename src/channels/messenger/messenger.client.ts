@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import axios, { type AxiosInstance } from 'axios';
 import type { SendResult } from '../../messaging/channel-sender';
+import { keepAliveAgents } from '../keep-alive';
 import { ChannelAccounts } from '../channel-accounts';
 
 interface GraphError {
@@ -21,6 +22,7 @@ export class MessengerClient {
       baseURL: accounts.messengerApiUrl,
       timeout: accounts.httpTimeoutMs,
       validateStatus: () => true,
+      ...keepAliveAgents(accounts.messengerSendConcurrency),
     });
   }
 

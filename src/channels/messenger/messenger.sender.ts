@@ -24,11 +24,15 @@ export class MessengerSender implements WindowedSender {
   readonly channel = 'messenger' as const;
   private readonly logger = new Logger(MessengerSender.name);
 
+  readonly concurrency: number;
+
   constructor(
     private readonly accounts: ChannelAccounts,
     private readonly client: MessengerClient,
     private readonly clock: Clock,
-  ) {}
+  ) {
+    this.concurrency = accounts.messengerSendConcurrency;
+  }
 
   /** RESPONSE within 24 h of the citizen's last message; HUMAN_AGENT (staff, permitted pages) up to 7 days. */
   replyWindow(ctx: WindowContext): ReplyWindow {

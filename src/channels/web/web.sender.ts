@@ -8,6 +8,8 @@ import type { ChannelSender, SendResult } from '../../messaging/channel-sender';
 @Injectable()
 export class WebSender implements ChannelSender {
   readonly channel = 'web' as const;
+  /** Nothing leaves the process: the bound only keeps one batch of claims reasonable. */
+  readonly concurrency = 256;
 
   send(): Promise<SendResult> {
     return Promise.resolve({ status: 'ok' });

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { keepAliveAgents } from '../keep-alive';
 import axios, { type AxiosInstance } from 'axios';
 import { ChannelAccounts, type ZaloAccount } from '../channel-accounts';
 
@@ -29,6 +30,7 @@ export class ZaloClient {
       baseURL: accounts.zaloApiUrl,
       timeout: accounts.httpTimeoutMs,
       validateStatus: () => true,
+      ...keepAliveAgents(accounts.zaloSendConcurrency),
     });
     this.oauth = axios.create({
       baseURL: accounts.zaloOauthUrl,

@@ -77,13 +77,16 @@ export function classifyZaloResponse(status: number, data: ZaloResponse): SendRe
 @Injectable()
 export class ZaloSender implements WindowedSender {
   readonly channel = 'zalo' as const;
+  readonly concurrency: number;
 
   constructor(
     private readonly accounts: ChannelAccounts,
     private readonly client: ZaloClient,
     private readonly tokens: ZaloTokenService,
     private readonly clock: Clock,
-  ) {}
+  ) {
+    this.concurrency = accounts.zaloSendConcurrency;
+  }
 
   /** Consultation messages only within 7 days of the citizen's last interaction with the OA. */
   replyWindow(ctx: WindowContext): ReplyWindow {

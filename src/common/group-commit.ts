@@ -1,0 +1,80 @@
+/** What a flush gives back for one item: its value, or the error that item alone failed with. */
+export type Settled<T> = { ok: true; value: T } | { ok: false; error: unknown };
+
+interface Pending<I, O> {
+  item: I;
+  resolve: (value: O) => void;
+  reject: (error: unknown) => void;
+}
+
+/**
+ * Group commit: items handed in while a flush is running wait for the next one, which takes them
+ * all (up to `maxBatch`). Under light load a batch is one item and waits for nothing but the end of
+ * the current tick; under heavy load one transaction carries many items, so the cost of a commit is
+ * shared instead of paid per item. Each caller's promise settles after its own batch's flush.
+ */
+export class GroupCommit<I, O> {
+  private queue: Pending<I, O>[] = [];
+  private flushing = false;
+  private scheduled = false;
+  private idleWaiters: (() => void)[] = [];
+
+  constructor(
+    private readonly flush: (items: I[]) => Promise<Settled<O>[]>,
+    private readonly maxBatch = 256,
+  ) {}
+
+  add(item: I): Promise<O> {
+    return new Promise<O>((resolve, reject) => {
+      this.queue.push({ item, resolve, reject });
+      this.schedule();
+    });
+  }
+
+  addAll(items: I[]): Promise<O[]> {
+    return Promise.all(items.map((item) => this.add(item)));
+  }
+
+  /** Items waiting or in flight. */
+  get size(): number {
+    return this.queue.length + (this.flushing ? 1 : 0);
+  }
+
+  /** Resolves when nothing is waiting or in flight. */
+  idle(): Promise<void> {
+    if (!this.flushing && !this.queue.length) return Promise.resolve();
+    return new Promise((resolve) => this.idleWaiters.push(resolve));
+  }
+
+  private schedule(): void {
+    if (this.flushing || this.scheduled) return;
+    this.scheduled = true;
+    // setImmediate, not a timer: the requests of this turn of the event loop join the batch,
+    // and nothing waits a fixed delay.
+    setImmediate(() => {
+      this.scheduled = false;
+      void this.run();
+    });
+  }
+
+  private async run(): Promise<void> {
+    if (this.flushing || !this.queue.length) return;
+    this.flushing = true;
+    const batch = this.queue.splice(0, this.maxBatch);
+    try {
+      const results = await this.flush(batch.map((p) => p.item));
+      batch.forEach((p, i) => {
+        const result = results[i];
+        if (!result) p.reject(new Error('group commit: no result for an item'));
+        else if (result.ok) p.resolve(result.value);
+        else p.reject(result.error);
+      });
+    } catch (error) {
+      for (const p of batch) p.reject(error);
+    } finally {
+      this.flushing = false;
+      if (this.queue.length) this.schedule();
+      else this.idleWaiters.splice(0).forEach((resolve) => resolve());
+    }
+  }
+}

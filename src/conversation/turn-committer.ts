@@ -1,0 +1,80 @@
+import { Injectable } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
+import { GroupCommit, type Settled } from '../common/group-commit';
+import { DatabaseService } from '../database/database.service';
+import { InteractionsService, type InteractionDraft } from '../interactions/interactions.service';
+
+/** What one turn writes: its state, outbox and inbox rows, and its evidence record. */
+export interface TurnWrite {
+  /** Everything but the record; runs inside the batch's transaction, in a savepoint of its own. */
+  write(manager: EntityManager): Promise<void>;
+  record: InteractionDraft | null;
+}
+
+const OK: Settled<void> = { ok: true, value: undefined };
+
+/**
+ * Commits the turns that finish together in one transaction. Each turn's own writes run in a
+ * savepoint, so a turn that fails (a lost lease, a concurrent turn) is undone alone; the evidence
+ * records of the turns that held are appended last, so a unit's chain head is locked only from the
+ * append to the commit, once per batch, not once per turn.
+ */
+@Injectable()
+export class TurnCommitter {
+  private readonly group = new GroupCommit<TurnWrite, void>((turns) => this.flush(turns), 128);
+
+  constructor(
+    private readonly db: DatabaseService,
+    private readonly interactions: InteractionsService,
+  ) {}
+
+  /** Resolves once the turn is committed; rejects with the turn's own error. */
+  commit(turn: TurnWrite): Promise<void> {
+    return this.group.add(turn);
+  }
+
+  private async flush(turns: TurnWrite[]): Promise<Settled<void>[]> {
+    if (turns.length === 1) {
+      await this.alone(turns[0]);
+      return [OK];
+    }
+    try {
+      return await this.db.transaction(async (manager) => {
+        const results: Settled<void>[] = [];
+        const records: InteractionDraft[] = [];
+        for (const turn of turns) {
+          await manager.query('SAVEPOINT turn');
+          try {
+            await turn.write(manager);
+            await manager.query('RELEASE SAVEPOINT turn');
+            if (turn.record) records.push(turn.record);
+            results.push(OK);
+          } catch (error) {
+            await manager.query('ROLLBACK TO SAVEPOINT turn');
+            await manager.query('RELEASE SAVEPOINT turn');
+            results.push({ ok: false, error });
+          }
+        }
+        await this.interactions.appendMany(manager, records);
+        return results;
+      });
+    } catch {
+      // The batch itself failed (the append or the commit): each turn alone, so only a bad one fails.
+      return Promise.all(
+        turns.map((turn) =>
+          this.alone(turn).then(
+            () => OK,
+            (error: unknown) => ({ ok: false as const, error }),
+          ),
+        ),
+      );
+    }
+  }
+
+  private alone(turn: TurnWrite): Promise<void> {
+    return this.db.transaction(async (manager) => {
+      await turn.write(manager);
+      if (turn.record) await this.interactions.appendMany(manager, [turn.record]);
+    });
+  }
+}
