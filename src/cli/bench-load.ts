@@ -707,7 +707,8 @@ interface TargetResult {
   peakRssMB: number;
   verified: boolean;
   verifyOutput: string[];
-  appLog: { warn: number; error: number; samples: string[] };
+  /** Warn and error lines of the app's log, per scenario (each scenario ran its own deployment). */
+  appLog: { phase: string; warn: number; error: number; samples: string[] }[];
 }
 
 async function runTarget(
@@ -719,7 +720,7 @@ async function runTarget(
 ): Promise<TargetResult> {
   const say = (line: string) => process.stderr.write(`[${target.label}] ${line}\n`);
   const verifyOutput: string[] = [];
-  const logs: LogTap[] = [];
+  const appLog: TargetResult['appLog'] = [];
   let verified = true;
   let peakRssMB = 0;
   const tag = `${target.label.replace(/\W/g, '')}${Date.now().toString(36)}`;
@@ -737,7 +738,13 @@ async function runTarget(
       verifyOutput.push(
         `${phase}: ${done.verified ? 'pass' : 'FAIL'} ${done.verifyOutput.replace(/\n/g, ' | ')}`,
       );
-      logs.push(...done.logs);
+      const samples = new Set(done.logs.flatMap((l) => [...l.samples]));
+      appLog.push({
+        phase,
+        warn: done.logs.reduce((n, l) => n + l.counts.warn, 0),
+        error: done.logs.reduce((n, l) => n + l.counts.error, 0),
+        samples: [...samples].slice(0, 8),
+      });
     }
   };
 
@@ -799,8 +806,6 @@ async function runTarget(
     return { e2e, webRate, webConnections };
   });
 
-  const samples = new Set<string>();
-  for (const log of logs) for (const s of log.samples) if (samples.size < 8) samples.add(s);
   return {
     label: target.label,
     acks,
@@ -812,11 +817,7 @@ async function runTarget(
     peakRssMB,
     verified,
     verifyOutput,
-    appLog: {
-      warn: logs.reduce((n, l) => n + l.counts.warn, 0),
-      error: logs.reduce((n, l) => n + l.counts.error, 0),
-      samples: [...samples],
-    },
+    appLog,
   };
 }
 
@@ -943,10 +944,11 @@ async function main(): Promise<number> {
         );
       if (r.endToEnd.stray)
         notes.push(`${r.label}: ${r.endToEnd.stray} Send API messages matched no delivery of the burst.`);
-      if (r.appLog.error || r.appLog.warn)
-        notes.push(
-          `${r.label}: app log had ${r.appLog.error} error and ${r.appLog.warn} warn lines, e.g. ${r.appLog.samples.join('; ')}`,
-        );
+      for (const log of r.appLog)
+        if (log.error || log.warn)
+          notes.push(
+            `${r.label}, ${log.phase}: app log had ${log.error} error and ${log.warn} warn lines: ${log.samples.join('; ')}`,
+          );
       if (!r.verified) notes.push(`${r.label}: evidence:verify failed: ${r.verifyOutput.join(' / ')}`);
     }
     const report: Report = {
