@@ -2,6 +2,7 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { createHmac } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { Agent, request as httpRequest } from 'node:http';
+import { createServer } from 'node:net';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
@@ -10,6 +11,12 @@ import { parse, stringify } from 'yaml';
 import { fromRoot } from '../common/project-root';
 import { parseArgs, runCli, UsageError } from './cli-support';
 
+/**
+ * npm run -s bench:load: what the webhook and the turn carry on this machine. A bare Fastify server
+ * (the machine's limit), then the real app process per database: webhook acks at 50 connections, a
+ * fixed offered rate, an end-to-end burst counted at a fake Send API, the web chat; peak RSS and
+ * evidence:verify for each. Every server is a child process on loopback; every child dies with us.
+ */
 const USAGE = [
   'usage: npm run -s bench:load [-- --only sqlite,postgres,pg2] [--duration S] [--turns N]',
   '         [--database-url postgres://...] [--sqlite-drivers sqlite3,better-sqlite3] [--json FILE] [--keep]',
@@ -81,6 +88,8 @@ class LogTap {
   readonly counts = { warn: 0, error: 0 };
   /** A few distinct warn/error messages, for the report. */
   readonly samples = new Set<string>();
+  /** Set when we send SIGTERM: what the app logs while it stops is told apart. */
+  stopping = false;
 
   feed(chunk: Buffer): void {
     const lines = (this.partial + chunk.toString('utf8')).split('\n');
@@ -95,7 +104,8 @@ class LogTap {
       this.counts[level]++;
       const msg = /"msg":"([^"]{0,160})/.exec(line)?.[1] ?? line.slice(0, 160);
       const error = /"error":"([^"]{0,200})/.exec(line)?.[1];
-      if (this.samples.size < 8) this.samples.add(`${level}: ${msg}${error ? ` (${error})` : ''}`);
+      const when = this.stopping ? ' [while stopping]' : '';
+      if (this.samples.size < 8) this.samples.add(`${level}${when}: ${msg}${error ? ` (${error})` : ''}`);
     }
   }
 
@@ -157,8 +167,7 @@ interface AppInstance {
   crash?: string;
 }
 
-async function freePort(): Promise<number> {
-  const { createServer } = await import('node:net');
+function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
     server.once('error', reject);
@@ -199,8 +208,8 @@ async function startApp(env: Record<string, string>, label: string): Promise<App
     process.stderr.write(`\napp ${label} ${app.crash}; its last log lines:\n${log.text()}\n`);
   });
   for (const deadline = Date.now() + HEALTH_WAIT_MS; ;) {
-    if (child.exitCode !== null)
-      throw new Error(`app ${label} exited at start (${child.exitCode}):\n${log.text()}`);
+    if (child.exitCode !== null || child.signalCode !== null)
+      throw new Error(`app ${label} exited at start (${child.signalCode ?? child.exitCode}):\n${log.text()}`);
     const ok = await fetch(`${url}/health`).then(
       (r) => r.ok,
       () => false,
@@ -304,7 +313,6 @@ type Autocannon = (
     url: string | string[];
     connections: number;
     duration?: number;
-    amount?: number;
     overallRate?: number;
     timeout?: number;
     requests: CannonRequest[];
@@ -400,7 +408,6 @@ interface Target {
 
 interface Deployment {
   apps: AppInstance[];
-  env: Record<string, string>;
   rss: RssSampler;
   db: () => Promise<DataSource>;
   /** Stops the apps, then runs evidence:verify on their data. */
@@ -508,6 +515,7 @@ class Bench {
       await Promise.all(
         apps.map(async (app) => {
           app.stopping = true;
+          app.log.stopping = true;
           const code = await stopChild(app.child);
           if (code !== 0) app.log.feed(Buffer.from(`\n(bench:load: the app exited with ${code})\n`));
         }),
@@ -530,7 +538,7 @@ class Bench {
         crashes: apps.map((a, i) => (a.crash ? `instance ${i + 1} ${a.crash}` : '')).filter(Boolean),
       };
     };
-    return { apps, env, rss, db, finish };
+    return { apps, rss, db, finish };
   }
 
   async cleanUp(): Promise<void> {
@@ -634,16 +642,21 @@ async function endToEnd(
   const agent = new Agent({ keepAlive: true, maxSockets: CONNECTIONS });
   let next = 0;
   const firstAt = Date.now();
-  // Message k of every user is sent before message k+1 of any: one user's messages are far apart in
-  // the stream, so they arrive in their order even over 50 connections.
+  // Message k of every user is sent before message k+1 of any, and only once message k was
+  // acknowledged, as a platform does: the order the replies must keep is then the order sent.
+  const done: Promise<void>[] = [];
   await Promise.all(
     Array.from({ length: CONNECTIONS }, async () => {
       while (next < turns) {
         const i = next++;
+        let acknowledged!: () => void;
+        done[i] = new Promise((resolve) => (acknowledged = resolve));
+        if (i >= users) await done[i - users];
         const d = delivery(tag, i, users);
         const at = Date.now();
         const status = await post(urls[i % urls.length], agent, d);
         sent.set(d.mid, { at, user: d.user, k: d.k, status });
+        acknowledged();
       }
     }),
   );
@@ -841,8 +854,8 @@ async function runTarget(
       }),
       headers: { 'content-type': 'application/json' },
     });
-    // One instance serves the web chat (its answer comes from the turn it ran itself).
-    const web = [d.apps[0].url + '/api/chat'];
+    // Like the deliveries, spread over the instances (autocannon assigns connections in turn).
+    const web = urls('/api/chat');
     sayFor(
       `web chat at ${WEB_RATE} req/s offered, then ${WEB_CONNECTIONS} connections, ${options.duration} s each`,
     );
@@ -932,6 +945,8 @@ function options(argv: string[]): Options {
 
 function table(report: Report): string {
   const ms = (n: number) => (Number.isFinite(n) ? `${Math.round(n)} ms` : '–');
+  const failed = (f: LoadFigures) => (f.errors + f.non2xx ? ` (${f.errors + f.non2xx} failed)` : '');
+  const web = (f: LoadFigures) => `${f.rate}, ${ms(f.p50)} / ${ms(f.p99)}${failed(f)}`;
   const lines = [
     `### bench:load — ${report.date}`,
     '',
@@ -945,7 +960,26 @@ function table(report: Report): string {
   for (const r of report.results) {
     const e = r.endToEnd;
     lines.push(
-      `| ${r.label}${r.appLog.some((l) => l.crashes.length) ? ' (an app crashed)' : ''} | ${r.acks.rate} | ${ms(r.acks.p99)} | ${r.ratioToBare} | ${r.fixedRate.ok} of ${r.fixedRate.offered * report.options.duration} (${r.fixedRate.rate}/s) | ${ms(r.fixedRate.p99)} | ${r.fixedRate.errors} / ${r.fixedRate.non2xx} | ${e.turnsPerSecond} | ${ms(e.latency.p50)} / ${ms(e.latency.p99)} | ${e.lost} / ${e.duplicates} / ${e.outOfOrder} | ${r.webChatAtRate.rate}, ${ms(r.webChatAtRate.p50)} / ${ms(r.webChatAtRate.p99)} | ${r.webChatConnections.rate}, ${ms(r.webChatConnections.p50)} / ${ms(r.webChatConnections.p99)} | ${r.peakRssMB} MB | ${r.verified ? 'pass' : 'FAIL'} |`,
+      [
+        `${r.label}${r.appLog.some((l) => l.crashes.length) ? ' (an app crashed)' : ''}`,
+        `${r.acks.rate}${failed(r.acks)}`,
+        ms(r.acks.p99),
+        r.ratioToBare,
+        `${r.fixedRate.ok} of ${r.fixedRate.offered * report.options.duration} (${r.fixedRate.rate}/s)`,
+        ms(r.fixedRate.p99),
+        `${r.fixedRate.errors} / ${r.fixedRate.non2xx}`,
+        e.turnsPerSecond,
+        `${ms(e.latency.p50)} / ${ms(e.latency.p99)}`,
+        `${e.lost} / ${e.duplicates} / ${e.outOfOrder}`,
+        web(r.webChatAtRate),
+        web(r.webChatConnections),
+        `${r.peakRssMB} MB`,
+        r.verified ? 'pass' : 'FAIL',
+      ]
+        .map((cell) => ` ${cell} `)
+        .join('|')
+        .replace(/^/, '|')
+        .replace(/$/, '|'),
     );
   }
   for (const note of report.notes) lines.push('', `Note: ${note}`);
