@@ -683,8 +683,9 @@ async function endToEnd(
       );
     }
     if (Number(open.inbox) === 0 && Number(open.outbox) === 0) break;
-    if (deployment.apps.some((a) => a.child.exitCode !== null)) {
-      process.stderr.write('\n  end to end: an app process exited while replies were open\n');
+    // With two instances the survivor may take the dead one's claims over: wait while one lives.
+    if (deployment.apps.every((a) => a.crash)) {
+      process.stderr.write('\n  end to end: the app exited while replies were open\n');
       break;
     }
     if (Date.now() - lastProgress > STALL_MS) {
