@@ -3,6 +3,9 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
 import { AsyncMutex } from '../common/async-mutex';
 
+/** Any fixed 64-bit number, the same in every instance: the key of the migrations' advisory lock. */
+const MIGRATION_LOCK_KEY = '7347230938510517301';
+
 /**
  * Transactions that behave the same on both engines. SQLite has one connection, so write
  * transactions are queued in-process; PostgreSQL runs them concurrently and callers lock rows.
@@ -29,6 +32,11 @@ export class DatabaseService implements OnModuleInit, OnApplicationShutdown {
       await this.dataSource.query('PRAGMA synchronous = NORMAL');
       await this.dataSource.query('PRAGMA secure_delete = ON');
     }
+    if (this.kind === 'postgres') await this.whileMigrationLockHeld(() => this.migrate());
+    else await this.migrate();
+  }
+
+  private async migrate(): Promise<void> {
     const schema =
       this.kind === 'postgres' ? (this.dataSource.options as { schema?: string }).schema : undefined;
     if (schema) await this.dataSource.query(`CREATE SCHEMA IF NOT EXISTS "${schema}"`);
@@ -36,6 +44,26 @@ export class DatabaseService implements OnModuleInit, OnApplicationShutdown {
     if (pending) {
       const ran = await this.dataSource.runMigrations({ transaction: 'each' });
       this.logger.log({ msg: 'migrations applied', migrations: ran.map((m) => m.name) });
+    }
+  }
+
+  /**
+   * Instances starting together would run the same migrations at once (CREATE SCHEMA races, a
+   * migration applied twice): one at a time, by a session-level advisory lock held on a connection
+   * of its own, released (or dropped with the session if we die) when done.
+   */
+  private async whileMigrationLockHeld(work: () => Promise<void>): Promise<void> {
+    const runner = this.dataSource.createQueryRunner();
+    await runner.connect();
+    try {
+      await runner.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK_KEY]);
+      try {
+        await work();
+      } finally {
+        await runner.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK_KEY]);
+      }
+    } finally {
+      await runner.release();
     }
   }
 
