@@ -10,6 +10,7 @@ import { Clock, daysBefore } from '../common/clock';
 import { currentCorrelationId, newCorrelationId, withCorrelationId } from '../common/correlation';
 import { errorMessage } from '../common/errors';
 import { AppConfig } from '../config/app-config';
+import { DatabaseNotifier } from '../database/database-notifier';
 import { DatabaseService } from '../database/database.service';
 import type {
   ChannelSender,
@@ -48,7 +49,10 @@ export class OutboxService implements OnApplicationBootstrap, BeforeApplicationS
     private readonly db: DatabaseService,
     private readonly clock: Clock,
     private readonly config: AppConfig,
-  ) {}
+    private readonly notifier: DatabaseNotifier,
+  ) {
+    notifier.subscribe('outbox', () => this.wake?.());
+  }
 
   /** The channel registry plugs each channel's sender in at start-up (the outbox imports no channel). */
   registerSender(sender: ChannelSender): void {
@@ -66,9 +70,10 @@ export class OutboxService implements OnApplicationBootstrap, BeforeApplicationS
     );
   }
 
-  /** Call after the enqueuing transaction committed. */
+  /** Call after the enqueuing transaction committed: wakes our dispatcher and the other instances'. */
   notify(): void {
     this.wake?.();
+    this.notifier.notify('outbox');
   }
 
   async onApplicationBootstrap(): Promise<void> {
