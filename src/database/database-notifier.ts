@@ -33,6 +33,7 @@ export class DatabaseNotifier implements OnModuleInit, OnApplicationShutdown {
   private closed = false;
   private failures = 0;
   private reconnectTimer?: NodeJS.Timeout;
+  private sending = Promise.resolve();
 
   constructor(config: AppConfig) {
     const target = config.database;
@@ -89,10 +90,15 @@ export class DatabaseNotifier implements OnModuleInit, OnApplicationShutdown {
   }
 
   private send(channel: WakeChannel): void {
-    if (!this.client || !this.listening) return; // polling finds the work
-    this.client
-      .query('SELECT pg_notify($1, $2)', [this.names[channel], this.instance])
-      .catch((error) => this.logger.warn({ msg: 'NOTIFY failed', channel, error: errorMessage(error) }));
+    const client = this.client;
+    if (!client || !this.listening) return; // polling finds the work
+    // One query at a time on the client (pg deprecates overlapping ones).
+    this.sending = this.sending
+      .then(() => client.query('SELECT pg_notify($1, $2)', [this.names[channel], this.instance]))
+      .then(
+        () => undefined,
+        (error) => this.logger.warn({ msg: 'NOTIFY failed', channel, error: errorMessage(error) }),
+      );
   }
 
   private async connect(): Promise<void> {
