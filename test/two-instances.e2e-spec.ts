@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { Client } from 'pg';
 import { parse, stringify } from 'yaml';
 import { fromRoot } from '../src/common/project-root';
+import { MIGRATION_LOCK_KEY } from '../src/database/database.service';
 import { MIGRATIONS } from '../src/database/migrations';
 import { graphFake, type PlatformFake } from './fakes/platform-fake';
 import { ensureBuilt, startAppProcess, type AppProcess } from './support/app-process';
@@ -126,6 +127,18 @@ onPostgres('two instances on one PostgreSQL schema', () => {
       .filter((body) => body.message?.metadata && (!user || body.recipient?.id === user))
       .map((body) => Number(body.message!.metadata!.slice('outbox:'.length)));
 
+  const healthy = (url: string) =>
+    fetch(`${url}/health`).then(
+      (r) => r.ok,
+      () => false,
+    );
+  const untilHealthy = async (p: AppProcess) => {
+    for (const deadline = Date.now() + 30_000; !(await healthy(p.url));) {
+      if (p.child.exitCode !== null || Date.now() > deadline) throw new Error(`not healthy: ${p.output()}`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  };
+
   const waitUntilIdle = async (timeoutMs: number) => {
     for (const deadline = Date.now() + timeoutMs; ;) {
       const [{ n }] = await q<{ n: string }>(
@@ -139,11 +152,27 @@ onPostgres('two instances on one PostgreSQL schema', () => {
   };
 
   it('should start both at once, the migrations run by one of them, once each', async () => {
-    // B has one turn slot: the wake-up test below fills it.
-    [a, b] = await Promise.all([
-      startAppProcess(env('a')),
-      startAppProcess(env('b', { INBOX_CONCURRENCY: '1' })),
-    ]);
+    // Hold the migrations' lock so that both reach it before either migrates, then let them race.
+    await db.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK_KEY]);
+    try {
+      // B has one turn slot: the wake-up test below fills it.
+      [a, b] = await Promise.all([
+        startAppProcess(env('a'), false),
+        startAppProcess(env('b', { INBOX_CONCURRENCY: '1' }), false),
+      ]);
+      for (const deadline = Date.now() + 30_000; ;) {
+        const [{ n }] = await q<{ n: string }>(
+          `SELECT COUNT(*) AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event = 'advisory' AND application_name = 'outreach-bot'`,
+        );
+        if (Number(n) === 2) break;
+        if (Date.now() > deadline) throw new Error(`not both waiting: ${a.output()}\n${b.output()}`);
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      expect(await Promise.all([a, b].map((p) => healthy(p.url)))).toEqual([false, false]);
+    } finally {
+      await db.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK_KEY]);
+    }
+    await Promise.all([a, b].map((p) => untilHealthy(p)));
     const applied = [a, b].filter((p) => p.output().includes('migrations applied'));
     expect(applied).toHaveLength(1);
     const ran = await q<{ name: string; n: string }>(

@@ -4,7 +4,7 @@ import type { DataSource, EntityManager } from 'typeorm';
 import { AsyncMutex } from '../common/async-mutex';
 
 /** Any fixed 64-bit number, the same in every instance: the key of the migrations' advisory lock. */
-const MIGRATION_LOCK_KEY = '7347230938510517301';
+export const MIGRATION_LOCK_KEY = '7347230938510517301';
 
 /**
  * Transactions that behave the same on both engines. SQLite has one connection, so write
