@@ -346,6 +346,8 @@ onPostgres('Zalo token refresh on two instances (postgres)', () => {
         ZALO_REFRESH_TOKEN: 'ZALO_REFRESH_TOKEN_PLACEHOLDER',
         ZALO_API_URL: url,
         ZALO_OAUTH_URL: url,
+        // Set here: startTestApp leaves the suite above's 400 ms in the environment.
+        CHANNEL_HTTP_TIMEOUT_MS: '5000',
       },
     };
     a = await startTestApp({ database: 'postgres', ...options });
