@@ -382,6 +382,8 @@ onPostgres('Zalo token refresh on two instances (postgres)', () => {
       .on('POST /v3.0/oa/message/cs')
       .filter((r) => (r.body as { recipient: { user_id: string } }).recipient.user_id === user);
 
+  // The outcome on the real path; which instance's outbox sends which reply is up to them, so the
+  // next test is the one that pins the row lock (it fails without it).
   it('should make one refresh call when both instances get -216 at once, and both resend with the new token', async () => {
     const expired = fixture('zalo/zalo-error-token-expired.json');
     for (const user of ['Z_TWO_A', 'Z_TWO_B'])
