@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { Client } from 'pg';
 import { parse, stringify } from 'yaml';
 import { fromRoot } from '../src/common/project-root';
-import { MIGRATION_LOCK_KEY } from '../src/database/database.service';
+import { MIGRATION_LOCK_KEY, MIGRATION_LOCK_SQL } from '../src/database/database.service';
 import { MIGRATIONS } from '../src/database/migrations';
 import { graphFake, type PlatformFake } from './fakes/platform-fake';
 import { ensureBuilt, startAppProcess, type AppProcess } from './support/app-process';
@@ -153,7 +153,7 @@ onPostgres('two instances on one PostgreSQL schema', () => {
 
   it('should start both at once, the migrations run by one of them, once each', async () => {
     // Hold the migrations' lock so that both reach it before either migrates, then let them race.
-    await db.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK_KEY]);
+    await db.query(MIGRATION_LOCK_SQL, [MIGRATION_LOCK_KEY, schema]);
     try {
       // B has one turn slot: the wake-up test below fills it.
       [a, b] = await Promise.all([
@@ -170,7 +170,7 @@ onPostgres('two instances on one PostgreSQL schema', () => {
       }
       expect(await Promise.all([a, b].map((p) => healthy(p.url)))).toEqual([false, false]);
     } finally {
-      await db.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK_KEY]);
+      await db.query('SELECT pg_advisory_unlock($1, hashtext($2))', [MIGRATION_LOCK_KEY, schema]);
     }
     await Promise.all([a, b].map((p) => untilHealthy(p)));
     const applied = [a, b].filter((p) => p.output().includes('migrations applied'));

@@ -3,8 +3,13 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
 import { AsyncMutex } from '../common/async-mutex';
 
-/** Any fixed 64-bit number, the same in every instance: the key of the migrations' advisory lock. */
-export const MIGRATION_LOCK_KEY = '7347230938510517301';
+/**
+ * The migrations' advisory lock: a fixed number, with the schema's hash beside it so that
+ * deployments in separate schemas of one database do not wait for each other.
+ */
+export const MIGRATION_LOCK_KEY = 734723093;
+export const MIGRATION_LOCK_SQL = 'SELECT pg_advisory_lock($1, hashtext($2))';
+const MIGRATION_UNLOCK_SQL = 'SELECT pg_advisory_unlock($1, hashtext($2))';
 
 /**
  * Transactions that behave the same on both engines. SQLite has one connection, so write
@@ -53,14 +58,15 @@ export class DatabaseService implements OnModuleInit, OnApplicationShutdown {
    * of its own, released (or dropped with the session if we die) when done.
    */
   private async whileMigrationLockHeld(work: () => Promise<void>): Promise<void> {
+    const key = [MIGRATION_LOCK_KEY, (this.dataSource.options as { schema?: string }).schema ?? ''];
     const runner = this.dataSource.createQueryRunner();
     await runner.connect();
     try {
-      await runner.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK_KEY]);
+      await runner.query(MIGRATION_LOCK_SQL, key);
       try {
         await work();
       } finally {
-        await runner.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK_KEY]);
+        await runner.query(MIGRATION_UNLOCK_SQL, key);
       }
     } finally {
       await runner.release();
