@@ -38,6 +38,7 @@ onPostgres(`${DatabaseNotifier.name} on PostgreSQL`, () => {
   let b: DatabaseNotifier;
   let admin: Client;
   const woken = { inbox: 0, outbox: 0 };
+  let selfWoken = 0;
 
   beforeAll(async () => {
     Logger.overrideLogger(false); // the reconnect test's warnings are expected
@@ -47,6 +48,7 @@ onPostgres(`${DatabaseNotifier.name} on PostgreSQL`, () => {
     b = new DatabaseNotifier(configFor(env));
     b.subscribe('inbox', () => woken.inbox++);
     b.subscribe('outbox', () => woken.outbox++);
+    a.subscribe('inbox', () => selfWoken++);
     await Promise.all([a.onModuleInit(), b.onModuleInit()]);
   });
   afterAll(async () => {
@@ -56,11 +58,17 @@ onPostgres(`${DatabaseNotifier.name} on PostgreSQL`, () => {
   beforeEach(() => {
     woken.inbox = 0;
     woken.outbox = 0;
+    selfWoken = 0;
+  });
+
+  it('should hold no connection where nobody listens (a command-line tool)', async () => {
+    const idle = new DatabaseNotifier(configFor(env));
+    await idle.onModuleInit();
+    expect(idle.isListening).toBe(false);
+    await idle.onApplicationShutdown();
   });
 
   it('should wake the other instance on the channel notified, and not itself', async () => {
-    let selfWoken = 0;
-    a.subscribe('inbox', () => selfWoken++);
     a.notify('inbox');
     await eventually(async () => woken.inbox === 1);
     await new Promise((r) => setTimeout(r, 100));

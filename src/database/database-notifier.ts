@@ -54,8 +54,9 @@ export class DatabaseNotifier implements OnModuleInit, OnApplicationShutdown {
     return this.listening;
   }
 
+  /** Subscribers register in their constructors; a command-line tool without any holds no connection. */
   async onModuleInit(): Promise<void> {
-    if (this.enabled) await this.connect();
+    if (this.enabled && this.listeners.size) await this.connect();
   }
 
   async onApplicationShutdown(): Promise<void> {
