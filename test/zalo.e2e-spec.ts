@@ -1,4 +1,5 @@
 import { Clock, FixedClock } from '../src/common/clock';
+import { ChannelAccounts } from '../src/channels/channel-accounts';
 import { ZaloTokenService } from '../src/channels/zalo/zalo-token.service';
 import { ZaloTokenEntity } from '../src/channels/zalo/zalo-token.entity';
 import { ConversationEntity } from '../src/conversation/conversation.entity';
@@ -316,5 +317,117 @@ describe.each(testDatabases())('Zalo OA channel (%s)', (database) => {
     });
     const fresh = await t.db.manager.findOneByOrFail(OutboxMessageEntity, { id: row.id });
     expect(fresh.status).toBe(status);
+  });
+});
+
+const onPostgres = process.env.TEST_DATABASE_URL ? describe : describe.skip;
+
+/**
+ * Two instances on one PostgreSQL schema, each with its own in-process single flight: only the row
+ * lock keeps them from both spending the single-use refresh token.
+ */
+onPostgres('Zalo token refresh on two instances (postgres)', () => {
+  let a: TestApp;
+  let b: TestApp;
+  let zalo: PlatformFake;
+  const clock = new FixedClock(new Date());
+
+  beforeAll(async () => {
+    zalo = zaloFake();
+    const url = await zalo.start();
+    const options = {
+      overrides: [[Clock, clock]] as [unknown, unknown][],
+      env: {
+        ZALO_APP_ID: APP,
+        ZALO_APP_SECRET: 'ZALO_APP_SECRET_PLACEHOLDER',
+        ZALO_OA_ID: OA,
+        ZALO_OA_SECRET_KEY: KEY,
+        ZALO_ACCESS_TOKEN: 'ZALO_OA_ACCESS_TOKEN_PLACEHOLDER',
+        ZALO_REFRESH_TOKEN: 'ZALO_REFRESH_TOKEN_PLACEHOLDER',
+        ZALO_API_URL: url,
+        ZALO_OAUTH_URL: url,
+        // Set here: startTestApp leaves the suite above's 400 ms in the environment.
+        CHANNEL_HTTP_TIMEOUT_MS: '5000',
+      },
+    };
+    a = await startTestApp({ database: 'postgres', ...options });
+    b = await startTestApp({ ...options, sharing: a });
+  });
+  afterAll(async () => {
+    await b?.close();
+    await a?.close();
+    await zalo?.stop();
+  });
+
+  const deliver = (t: TestApp, user: string) => {
+    const body = fixture<{
+      timestamp: string;
+      app_id: string;
+      message: { msg_id: string };
+      sender: { id: string };
+    }>('zalo/zalo-user-send-text.json');
+    body.timestamp = String(clock.now().getTime());
+    body.message.msg_id = `${body.message.msg_id}.two.${user}`;
+    body.sender.id = user;
+    const raw = JSON.stringify(body);
+    return t
+      .http()
+      .post('/webhooks/zalo')
+      .set('content-type', 'application/json')
+      .set('x-zevent-signature', signZalo(raw, body.app_id, body.timestamp, KEY))
+      .send(raw);
+  };
+  const sendsTo = (user: string) =>
+    zalo
+      .on('POST /v3.0/oa/message/cs')
+      .filter((r) => (r.body as { recipient: { user_id: string } }).recipient.user_id === user);
+
+  // The outcome on the real path; which instance's outbox sends which reply is up to them, so the
+  // next test is the one that pins the row lock (it fails without it).
+  it('should make one refresh call when both instances get -216 at once, and both resend with the new token', async () => {
+    const expired = fixture('zalo/zalo-error-token-expired.json');
+    for (const user of ['Z_TWO_A', 'Z_TWO_B'])
+      zalo.scriptFor((r) => (r.body as { recipient?: { user_id?: string } }).recipient?.user_id === user, {
+        body: expired,
+      });
+    // Slow enough that the second instance's failure arrives while the first one's refresh runs.
+    zalo.script('POST /v4/oa/access_token', {
+      delayMs: 500,
+      body: fixture('zalo/zalo-refresh-token-response.json'),
+    });
+    const statuses = await Promise.all([deliver(a, 'Z_TWO_A'), deliver(b, 'Z_TWO_B')]);
+    expect(statuses.map((r) => r.status)).toEqual([200, 200]);
+    await eventually(async () => sendsTo('Z_TWO_A').length >= 2 && sendsTo('Z_TWO_B').length >= 2);
+    expect(zalo.on('POST /v4/oa/access_token')).toHaveLength(1);
+    for (const user of ['Z_TWO_A', 'Z_TWO_B'])
+      expect(sendsTo(user).map((r) => r.headers.access_token)).toEqual([
+        'ZALO_OA_ACCESS_TOKEN_PLACEHOLDER',
+        ...sendsTo(user)
+          .slice(1)
+          .map(() => 'ZALO_NEW_ACCESS_TOKEN_PLACEHOLDER'),
+      ]);
+  });
+
+  it('should make one refresh call when both instances’ schedulers find the token due at once', async () => {
+    clock.advance(21 * 3600_000);
+    zalo.clear();
+    // A fresh pair (the fixture's would equal the current one, which reads as "nobody refreshed").
+    zalo.script('POST /v4/oa/access_token', {
+      delayMs: 300,
+      body: {
+        access_token: 'ZALO_ACCESS_ROTATED',
+        refresh_token: 'ZALO_REFRESH_ROTATED',
+        expires_in: '90000',
+      },
+    });
+    await Promise.all([a.app.get(ZaloTokenService).refreshDue(), b.app.get(ZaloTokenService).refreshDue()]);
+    const calls = zalo.on('POST /v4/oa/access_token');
+    expect(calls).toHaveLength(1);
+    expect((calls[0].body as { refresh_token: string }).refresh_token).toBe(
+      'ZALO_NEW_REFRESH_TOKEN_PLACEHOLDER',
+    );
+    expect(await a.app.get(ZaloTokenService).accessToken(b.app.get(ChannelAccounts).zalo[0])).toBe(
+      'ZALO_ACCESS_ROTATED',
+    );
   });
 });

@@ -4,6 +4,7 @@ import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AppConfig } from '../config/app-config';
 import { dataSourceOptions } from './data-source';
+import { DatabaseNotifier } from './database-notifier';
 import { DatabaseService } from './database.service';
 
 @Module({
@@ -23,7 +24,7 @@ import { DatabaseService } from './database.service';
       },
     }),
   ],
-  providers: [DatabaseService],
-  exports: [DatabaseService],
+  providers: [DatabaseService, DatabaseNotifier],
+  exports: [DatabaseService, DatabaseNotifier],
 })
 export class DatabaseModule {}

@@ -10,6 +10,14 @@ import { AsyncMutex } from '../common/async-mutex';
 const ROWS = '/* rows */ ';
 
 /**
+ * The migrations' advisory lock: a fixed number, with the schema's hash beside it so that
+ * deployments in separate schemas of one database do not wait for each other.
+ */
+export const MIGRATION_LOCK_KEY = 734723093;
+export const MIGRATION_LOCK_SQL = 'SELECT pg_advisory_lock($1, hashtext($2))';
+const MIGRATION_UNLOCK_SQL = 'SELECT pg_advisory_unlock($1, hashtext($2))';
+
+/**
  * Transactions that behave the same on both engines. SQLite has one connection, so write
  * transactions are queued in-process; PostgreSQL runs them concurrently and callers lock rows.
  */
@@ -35,6 +43,11 @@ export class DatabaseService implements OnModuleInit, OnApplicationShutdown {
       await this.dataSource.query('PRAGMA synchronous = NORMAL');
       await this.dataSource.query('PRAGMA secure_delete = ON');
     }
+    if (this.kind === 'postgres') await this.whileMigrationLockHeld(() => this.migrate());
+    else await this.migrate();
+  }
+
+  private async migrate(): Promise<void> {
     const schema =
       this.kind === 'postgres' ? (this.dataSource.options as { schema?: string }).schema : undefined;
     if (schema) await this.dataSource.query(`CREATE SCHEMA IF NOT EXISTS "${schema}"`);
@@ -42,6 +55,27 @@ export class DatabaseService implements OnModuleInit, OnApplicationShutdown {
     if (pending) {
       const ran = await this.dataSource.runMigrations({ transaction: 'each' });
       this.logger.log({ msg: 'migrations applied', migrations: ran.map((m) => m.name) });
+    }
+  }
+
+  /**
+   * Instances starting together would run the same migrations at once (CREATE SCHEMA races, a
+   * migration applied twice): one at a time, by a session-level advisory lock held on a connection
+   * of its own, released (or dropped with the session if we die) when done.
+   */
+  private async whileMigrationLockHeld(work: () => Promise<void>): Promise<void> {
+    const key = [MIGRATION_LOCK_KEY, (this.dataSource.options as { schema?: string }).schema ?? ''];
+    const runner = this.dataSource.createQueryRunner();
+    await runner.connect();
+    try {
+      await runner.query(MIGRATION_LOCK_SQL, key);
+      try {
+        await work();
+      } finally {
+        await runner.query(MIGRATION_UNLOCK_SQL, key);
+      }
+    } finally {
+      await runner.release();
     }
   }
 

@@ -5,6 +5,7 @@ import { GroupCommit } from '../common/group-commit';
 import { currentCorrelationId } from '../common/correlation';
 import { SecretBox } from '../common/secret-box';
 import { AppConfig } from '../config/app-config';
+import { DatabaseNotifier } from '../database/database-notifier';
 import type { InboundEvent } from '../messaging/inbound-event';
 import type { InboxEventEntity } from './inbox-event.entity';
 import { InboxRepository, type NewInboxEvent } from './inbox.repository';
@@ -42,8 +43,11 @@ export class InboxService implements OnModuleDestroy {
     private readonly repository: InboxRepository,
     private readonly clock: Clock,
     config: AppConfig,
+    private readonly notifier: DatabaseNotifier,
   ) {
     this.cipher = new SecretBox(config.serverSecret('USER_KEY_SECRET'), 'inbox-text-v1');
+    // Another instance accepted work: our worker may be the one with a free slot.
+    notifier.subscribe('inbox', () => this.wakeListeners());
   }
 
   /** First step of a graceful shutdown: take no new deliveries (the worker still finishes the queue). */
@@ -83,14 +87,20 @@ export class InboxService implements OnModuleDestroy {
       };
     });
     const accepted = await this.door.addAll(rows);
-    if (accepted.some((a) => !a.duplicate && a.status === 'pending'))
-      this.listeners.forEach((wake) => wake());
+    if (accepted.some((a) => !a.duplicate && a.status === 'pending')) {
+      this.wakeListeners();
+      this.notifier.notify('inbox');
+    }
     return accepted;
   }
 
   /** The worker subscribes here to start at once instead of at its next poll. */
   onAccepted(listener: () => void): void {
     this.listeners.push(listener);
+  }
+
+  private wakeListeners(): void {
+    this.listeners.forEach((wake) => wake());
   }
 
   /** Back to the InboundEvent the adapter produced (text decrypted). */

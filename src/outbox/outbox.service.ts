@@ -11,6 +11,7 @@ import { currentCorrelationId, newCorrelationId, withCorrelationId } from '../co
 import { errorMessage } from '../common/errors';
 import { GroupCommit } from '../common/group-commit';
 import { AppConfig } from '../config/app-config';
+import { DatabaseNotifier } from '../database/database-notifier';
 import { DatabaseService } from '../database/database.service';
 import type {
   ChannelSender,
@@ -57,7 +58,10 @@ export class OutboxService implements OnApplicationBootstrap, BeforeApplicationS
     private readonly db: DatabaseService,
     private readonly clock: Clock,
     private readonly config: AppConfig,
-  ) {}
+    private readonly notifier: DatabaseNotifier,
+  ) {
+    notifier.subscribe('outbox', () => this.nudge());
+  }
 
   /** The channel registry plugs each channel's sender in at start-up (the outbox imports no channel). */
   registerSender(sender: ChannelSender): void {
@@ -75,9 +79,10 @@ export class OutboxService implements OnApplicationBootstrap, BeforeApplicationS
     );
   }
 
-  /** Call after the enqueuing transaction committed. */
+  /** Call after the enqueuing transaction committed: wakes our dispatcher and the other instances'. */
   notify(): void {
     this.nudge();
+    this.notifier.notify('outbox');
   }
 
   async onApplicationBootstrap(): Promise<void> {
