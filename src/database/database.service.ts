@@ -152,6 +152,13 @@ export class DatabaseService implements OnModuleInit, OnApplicationShutdown {
     return result.records ?? [];
   }
 
+  /** Runs a parameterised write inside a transaction (placeholders as param() writes them); returns the rows it changed. */
+  async execute(manager: EntityManager, sql: string, params: unknown[]): Promise<number> {
+    if (!manager.queryRunner) throw new Error('execute() runs inside a transaction');
+    const result = (await manager.queryRunner.query(sql, params, true)) as { affected?: number };
+    return result.affected ?? 0;
+  }
+
   /** The i-th (from 1) bind parameter of a raw query: $i on PostgreSQL, ? on SQLite. */
   param(i: number): string {
     return this.kind === 'postgres' ? `$${i}` : '?';

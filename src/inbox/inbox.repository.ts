@@ -114,14 +114,17 @@ export class InboxRepository {
   ): Promise<InboxEventEntity[]> {
     if (limit <= 0) return [];
     const lock = this.db.kind === 'postgres' ? ' FOR UPDATE SKIP LOCKED' : '';
+    // SQLite's planner would rather sort every open row by id than walk the partial index in order.
+    const open = this.db.kind === 'sqlite' ? ' INDEXED BY "ix_inbox_open"' : '';
     // In a transaction so that SQLite's one connection runs it between, never inside, other writes.
     const rows = await this.db.transaction((manager) =>
       this.db.returning<{ id: number | string; conversationKey: string }>(
         manager,
         this.sql(`UPDATE "inbox_event" SET "status" = 'processing', "lockedBy" = $1, "lockedUntil" = $2,
           "attempts" = "attempts" + 1
-        WHERE "id" ${this.db.inSubquery(`SELECT e."id" FROM "inbox_event" e
-          WHERE ((e."status" = 'pending' AND (e."lockedUntil" IS NULL OR e."lockedUntil" <= $3))
+        WHERE "id" ${this.db.inSubquery(`SELECT e."id" FROM "inbox_event" e${open}
+          WHERE e."status" IN ('pending', 'processing')
+            AND ((e."status" = 'pending' AND (e."lockedUntil" IS NULL OR e."lockedUntil" <= $3))
                  OR (e."status" = 'processing' AND e."lockedUntil" <= $4))
             AND NOT EXISTS (SELECT 1 FROM "inbox_event" p WHERE p."conversationKey" = e."conversationKey"
                             AND p."id" < e."id" AND p."status" IN ('pending', 'processing'))
@@ -159,21 +162,13 @@ export class InboxRepository {
     redactedText: string | null,
     now: Date,
   ): Promise<void> {
-    const result = await manager
-      .createQueryBuilder()
-      .update(InboxEventEntity)
-      .set({
-        status,
-        text: redactedText,
-        processedAt: now,
-        lockedBy: null,
-        lockedUntil: null,
-        lastError: null,
-      })
-      .where('id = :id AND status = :status AND "lockedBy" = :owner', { id, status: 'processing', owner })
-      .execute();
-    if (!result.affected)
-      throw new LeaseLostError(`inbox event ${id}: lease lost (another worker took it over)`);
+    const affected = await this.db.execute(
+      manager,
+      this.sql(`UPDATE "inbox_event" SET "status" = $1, "text" = $2, "processedAt" = $3, "lockedBy" = NULL,
+        "lockedUntil" = NULL, "lastError" = NULL WHERE "id" = $4 AND "status" = 'processing' AND "lockedBy" = $5`),
+      [status, redactedText, now.getTime(), id, owner],
+    );
+    if (!affected) throw new LeaseLostError(`inbox event ${id}: lease lost (another worker took it over)`);
   }
 
   /** Heartbeat: extends the lease of every row `owner` is processing, in one statement. */

@@ -19,6 +19,24 @@ export type NewOutboxMessage = Pick<
   | 'message'
 > & { correlationId?: string | null };
 
+const INSERT_COLUMNS = [
+  'unitId',
+  'channel',
+  'conversationId',
+  'recipientId',
+  'inboxEventId',
+  'userMessageAt',
+  'position',
+  'partsSent',
+  'origin',
+  'message',
+  'status',
+  'attempts',
+  'nextAttemptAt',
+  'createdAt',
+  'correlationId',
+] as const;
+
 /** One attempt's outcome, as the dispatcher hands it to finishMany. */
 export interface FinishedAttempt {
   id: number;
@@ -38,19 +56,51 @@ export interface FinishedAttempt {
 export class OutboxRepository {
   constructor(private readonly db: DatabaseService) {}
 
+  /** One multi-row INSERT in the caller's transaction; returns the rows as stored. */
   async insert(manager: EntityManager, rows: NewOutboxMessage[], now: Date): Promise<OutboxMessageEntity[]> {
     if (!rows.length) return [];
-    const entities = rows.map((r) =>
-      manager.create(OutboxMessageEntity, {
+    const ids = await this.db.insertRows<{ id: number | string }>(
+      manager,
+      'outbox_message',
+      INSERT_COLUMNS,
+      rows.map((r) => [
+        r.unitId,
+        r.channel,
+        r.conversationId,
+        r.recipientId,
+        r.inboxEventId,
+        r.userMessageAt ? r.userMessageAt.getTime() : null,
+        r.position,
+        0,
+        r.origin,
+        JSON.stringify(r.message),
+        'pending',
+        0,
+        now.getTime(),
+        now.getTime(),
+        r.correlationId ?? null,
+      ]),
+      'RETURNING "id"',
+    );
+    // Ids are drawn in VALUES order (SQLite's rowid, PostgreSQL's sequence); RETURNING's order is
+    // not promised, so sort them.
+    const sorted = ids.map((r) => Number(r.id)).sort((x, y) => x - y);
+    return rows.map((r, i) =>
+      Object.assign(new OutboxMessageEntity(), {
         ...r,
-        correlationId: r.correlationId ?? null,
-        status: 'pending',
+        id: sorted[i],
+        partsSent: 0,
+        status: 'pending' as const,
         attempts: 0,
         nextAttemptAt: now,
+        lastError: null,
+        platformMessageId: null,
         createdAt: now,
+        sentAt: null,
+        lockedBy: null,
+        correlationId: r.correlationId ?? null,
       }),
     );
-    return manager.getRepository(OutboxMessageEntity).save(entities);
   }
 
   async recover(now: Date, everything: boolean): Promise<number> {
@@ -128,28 +178,44 @@ export class OutboxRepository {
     return this.db.transaction(async (manager) => {
       const results: Settled<void>[] = [];
       for (const { id, attemptId, now, attempt, next } of items) {
-        const result = await manager.update(
-          OutboxMessageEntity,
-          { id, status: 'sending', lockedBy: owner },
-          {
-            status: next.status,
-            lockedBy: null,
-            ...(next.nextAttemptAt ? { nextAttemptAt: next.nextAttemptAt } : {}),
-            ...(next.status === 'sent'
-              ? { sentAt: now, platformMessageId: next.platformMessageId ?? null, lastError: null }
-              : {}),
-            ...(next.lastError !== undefined && next.status !== 'sent' ? { lastError: next.lastError } : {}),
-            ...(next.partsSent !== undefined ? { partsSent: next.partsSent } : {}),
-          },
+        const sent = next.status === 'sent';
+        // One statement shape whatever the outcome (COALESCE keeps what a field leaves unset), so
+        // it is prepared once.
+        const affected = await this.db.execute(
+          manager,
+          this.sql(`UPDATE "outbox_message" SET "status" = $1, "lockedBy" = NULL,
+              "nextAttemptAt" = COALESCE($2, "nextAttemptAt"), "sentAt" = COALESCE($3, "sentAt"),
+              "platformMessageId" = CASE WHEN $4 = 1 THEN $5 ELSE "platformMessageId" END,
+              "lastError" = CASE WHEN $6 = 1 THEN $7 ELSE "lastError" END,
+              "partsSent" = COALESCE($8, "partsSent")
+            WHERE "id" = $9 AND "status" = 'sending' AND "lockedBy" = $10`),
+          [
+            next.status,
+            next.nextAttemptAt ? next.nextAttemptAt.getTime() : null,
+            sent ? now.getTime() : null,
+            sent ? 1 : 0,
+            sent ? (next.platformMessageId ?? null) : null,
+            sent || next.lastError !== undefined ? 1 : 0,
+            sent ? null : (next.lastError ?? null),
+            next.partsSent ?? null,
+            id,
+            owner,
+          ],
         );
-        if (!result.affected) {
+        if (!affected) {
           results.push({
             ok: false,
             error: new LeaseLostError(`outbox message ${id}: lease lost (another worker took it over)`),
           });
           continue;
         }
-        await manager.update(OutboxAttemptEntity, { id: attemptId }, { ...attempt, finishedAt: now });
+        await this.db.execute(
+          manager,
+          this
+            .sql(`UPDATE "outbox_attempt" SET "result" = $1, "httpStatus" = $2, "errorCode" = $3, "error" = $4,
+            "finishedAt" = $5 WHERE "id" = $6`),
+          [attempt.result, attempt.httpStatus, attempt.errorCode, attempt.error, now.getTime(), attemptId],
+        );
         results.push({ ok: true, value: undefined });
       }
       return results;

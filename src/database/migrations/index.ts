@@ -9,6 +9,7 @@ import { WebChatAudience1764320000000 } from './1764320000000-web-chat-audience'
 import { ReportJobs1764330000000 } from './1764330000000-report-jobs';
 import { TrainingVersion1764340000000 } from './1764340000000-training-version';
 import { ConversationLanguageSettled1764400000000 } from './1764400000000-conversation-language-settled';
+import { OpenQueueIndexes1764500000000 } from './1764500000000-open-queue-indexes';
 
 /** In order. A new migration is appended here; never edit one that has shipped. */
 export const MIGRATIONS = [
@@ -23,4 +24,5 @@ export const MIGRATIONS = [
   ReportJobs1764330000000,
   TrainingVersion1764340000000,
   ConversationLanguageSettled1764400000000,
+  OpenQueueIndexes1764500000000,
 ];
