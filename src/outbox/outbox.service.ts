@@ -169,10 +169,12 @@ export class OutboxService implements OnApplicationBootstrap, BeforeApplicationS
       let drained = true;
       const lanes: [string | { except: string[] }, number][] = [...this.senders].map(([channel, sender]) => [
         channel,
-        this.limitOf(sender) - (this.inFlight.get(channel) ?? 0),
+        this.limitOf(sender),
       ]);
-      lanes.push([{ except: [...this.senders.keys()] }, DEFAULT_CONCURRENCY - (this.inFlight.get('') ?? 0)]);
-      for (const [lane, free] of lanes) {
+      lanes.push([{ except: [...this.senders.keys()] }, DEFAULT_CONCURRENCY]);
+      for (const [lane, limit] of lanes) {
+        const name = typeof lane === 'string' ? lane : '';
+        const free = limit - (this.inFlight.get(name) ?? 0);
         if (free <= 0) continue;
         let claimed: { message: OutboxMessageEntity; attemptId: number }[] = [];
         try {
@@ -188,8 +190,7 @@ export class OutboxService implements OnApplicationBootstrap, BeforeApplicationS
         }
         // A full claim may have left more behind: go round again before sleeping.
         if (claimed.length === free) drained = false;
-        for (const { message, attemptId } of claimed)
-          this.start(message, attemptId, typeof lane === 'string' ? lane : '');
+        for (const { message, attemptId } of claimed) this.start(message, attemptId, name, limit);
       }
       if (drained && !this.woken) {
         await new Promise<void>((resolve) => {
@@ -215,15 +216,16 @@ export class OutboxService implements OnApplicationBootstrap, BeforeApplicationS
     return Math.max(1, sender.concurrency ?? DEFAULT_CONCURRENCY);
   }
 
-  private start(message: OutboxMessageEntity, attemptId: number, lane: string): void {
-    const channel = lane;
+  private start(message: OutboxMessageEntity, attemptId: number, channel: string, limit: number): void {
     this.inFlight.set(channel, (this.inFlight.get(channel) ?? 0) + 1);
     const task: Promise<void> = withCorrelationId(message.correlationId ?? newCorrelationId(), () =>
       this.deliver(message, attemptId),
     ).finally(() => {
-      this.inFlight.set(channel, (this.inFlight.get(channel) ?? 1) - 1);
+      const left = (this.inFlight.get(channel) ?? 1) - 1;
+      this.inFlight.set(channel, left);
       this.running.delete(task);
-      this.nudge();
+      // Claim again once half the lane is free, not after every send: one claim then takes many.
+      if (left <= limit / 2 || this.stopped) this.nudge();
     });
     this.running.add(task);
   }
