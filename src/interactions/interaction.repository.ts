@@ -1,11 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { DatabaseService } from '../database/database.service';
+import type { Audience } from '../messaging/audience';
 import { GENESIS_HASH } from './hash-chain';
 import { InteractionChainEntity } from './interaction-chain.entity';
 import { InteractionRetentionEntity } from './interaction-retention.entity';
 import { InteractionRecordEntity } from './interaction-record.entity';
-import type { ReportRow } from './report-row';
+import type { LogRecord } from './log-record';
 
 /** The only writer of interaction_record: inserts, never updates or deletes. */
 @Injectable()
@@ -44,17 +45,6 @@ export class InteractionRepository {
     return saved;
   }
 
-  /** Records of one unit in chain order, in pages (for verification and exports). */
-  async page(unitId: string, afterSeq: number, limit: number): Promise<InteractionRecordEntity[]> {
-    return this.db.manager
-      .getRepository(InteractionRecordEntity)
-      .createQueryBuilder('r')
-      .where('r.unitId = :unitId AND r.seq > :afterSeq', { unitId, afterSeq })
-      .orderBy('r.seq', 'ASC')
-      .limit(limit)
-      .getMany();
-  }
-
   async byConversation(conversationId: string): Promise<InteractionRecordEntity[]> {
     return this.db.manager.getRepository(InteractionRecordEntity).find({
       where: { conversationId },
@@ -71,52 +61,36 @@ export class InteractionRepository {
     return row ? { seq: row.seq, hash: row.hash } : null;
   }
 
-  /** Records of one unit from `afterSeq` on, in chain order, page by page (keyset; constant memory). */
-  async *pagesBySeq(
+  /**
+   * Records of one unit with afterSeq < seq <= throughSeq, in chain order: raw rows (no entity
+   * hydration) in keyset pages on (unitId, seq). The next page is asked for before the current one is
+   * handed out, so the database reads it while the caller works on this one.
+   */
+  async *recordPages(
     unitId: string,
     afterSeq: number,
-    size = 5000,
-  ): AsyncGenerator<InteractionRecordEntity[]> {
-    let cursor = afterSeq;
-    for (;;) {
-      const page = await this.page(unitId, cursor, size);
-      if (!page.length) return;
-      yield page;
-      cursor = page[page.length - 1].seq;
-      if (page.length < size) return;
-    }
-  }
-
-  /**
-   * The columns a report reads, for a unit's records in [from, to), in time order: raw rows (no
-   * entity hydration) in keyset pages, so a million records stream in constant memory.
-   */
-  async *reportRows(unitId: string, from: Date, to: Date, size = 5000): AsyncGenerator<ReportRow[]> {
+    throughSeq: number,
+    size = 2000,
+  ): AsyncGenerator<LogRecord[]> {
     const p = (i: number) => this.db.param(i);
-    const columns = `"id", "unitId", "seq", "occurredAt", "channel", "conversationId", "userKey", "language", "intent", "topic",
-      "confidence", "userText", "replyKeys", "contentVersion", "planItems", "outcome", "satisfaction", "latencyMs", "audience", "hash"`;
-    let after: { at: number; id: number } | null = null;
-    for (;;) {
-      const rows: Record<string, unknown>[] = after
-        ? await this.db.manager.query(
-            // A plain range on occurredAt keeps the (unitId, occurredAt) index usable; the OR only
-            // skips the rows of the boundary instant already read.
-            `SELECT ${columns} FROM "interaction_record" WHERE "unitId" = ${p(1)} AND "occurredAt" < ${p(2)}
-               AND "occurredAt" >= ${p(3)} AND ("occurredAt" > ${p(4)} OR "id" > ${p(5)})
-             ORDER BY "occurredAt", "id" LIMIT ${size}`,
-            [unitId, to.getTime(), after.at, after.at, after.id],
-          )
-        : await this.db.manager.query(
-            `SELECT ${columns} FROM "interaction_record" WHERE "unitId" = ${p(1)} AND "occurredAt" >= ${p(2)}
-               AND "occurredAt" < ${p(3)} ORDER BY "occurredAt", "id" LIMIT ${size}`,
-            [unitId, from.getTime(), to.getTime()],
-          );
-      if (!rows.length) return;
-      const page = rows.map(toReportRow);
-      yield page;
-      const last = page[page.length - 1];
-      after = { at: last.occurredAt, id: last.id };
-      if (rows.length < size) return;
+    const sql = `SELECT ${RECORD_COLUMNS} FROM "interaction_record"
+      WHERE "unitId" = ${p(1)} AND "seq" > ${p(2)} AND "seq" <= ${p(3)} ORDER BY "seq" LIMIT ${size}`;
+    const read = (after: number) =>
+      this.db.manager.query<Record<string, unknown>[]>(sql, [unitId, after, throughSeq]);
+    let next = afterSeq < throughSeq ? read(afterSeq) : null;
+    try {
+      while (next) {
+        const rows = await next;
+        next = null;
+        if (!rows.length) return;
+        const page = rows.map(toLogRecord);
+        const last = page[page.length - 1].seq;
+        if (rows.length === size && last < throughSeq) next = read(last);
+        yield page;
+      }
+    } finally {
+      // A caller that stopped early must not leave a read in flight to fail unobserved.
+      await next?.catch(() => undefined);
     }
   }
 
@@ -151,31 +125,75 @@ export class InteractionRepository {
   }
 }
 
-/** PostgreSQL returns bigint as strings and SQLite may return numbers: one shape for both. */
-function toReportRow(raw: Record<string, unknown>): ReportRow {
-  const r = raw as Record<string, string | number | null>;
-  const num = (v: unknown) => Number(v);
-  const str = (v: string | number | null | undefined) => (v === null || v === undefined ? null : String(v));
+const RECORD_COLUMNS = [
+  'id',
+  'unitId',
+  'seq',
+  'occurredAt',
+  'channel',
+  'conversationId',
+  'userKey',
+  'language',
+  'intent',
+  'topic',
+  'confidence',
+  'userText',
+  'replyText',
+  'replyKeys',
+  'contentVersion',
+  'planItems',
+  'outcome',
+  'satisfaction',
+  'latencyMs',
+  'inboxEventId',
+  'audience',
+  'prevHash',
+  'hash',
+]
+  .map((c) => `"${c}"`)
+  .join(', ');
+
+/**
+ * One shape for both databases (PostgreSQL returns bigint as strings, SQLite numbers), and the values
+ * the entity would have given the hash: replyKeys parsed, a NULL audience absent.
+ */
+function toLogRecord(raw: Record<string, unknown>): LogRecord {
+  const r = raw as Record<string, string | number | null | undefined>;
+  const text = (v: string | number | null | undefined) => (v === null || v === undefined ? null : String(v));
+  const num = (v: string | number | null | undefined) => (v === null || v === undefined ? null : Number(v));
   return {
-    id: num(r.id),
+    id: Number(r.id),
     unitId: String(r.unitId),
-    seq: num(r.seq),
-    occurredAt: num(r.occurredAt),
+    seq: Number(r.seq),
+    occurredAt: Number(r.occurredAt),
     channel: String(r.channel),
     conversationId: String(r.conversationId),
     userKey: String(r.userKey),
     language: String(r.language),
     intent: String(r.intent),
-    topic: str(r.topic),
-    confidence: r.confidence === null || r.confidence === undefined ? null : num(r.confidence),
-    userText: str(r.userText),
-    replyKeys: String(r.replyKeys),
+    topic: text(r.topic),
+    confidence: num(r.confidence),
+    userText: text(r.userText),
+    replyText: String(r.replyText),
+    replyKeys: parseReplyKeys(String(r.replyKeys)),
     contentVersion: String(r.contentVersion),
     planItems: String(r.planItems ?? ''),
     outcome: String(r.outcome),
-    satisfaction: str(r.satisfaction),
-    latencyMs: num(r.latencyMs),
-    audience: r.audience === 'playground' ? 'playground' : r.audience === 'public' ? 'public' : undefined,
+    satisfaction: text(r.satisfaction),
+    latencyMs: Number(r.latencyMs),
+    inboxEventId: num(r.inboxEventId),
+    // Whatever it holds is hashed (an edited value must fail); only NULL is absent.
+    audience: (text(r.audience) ?? undefined) as Audience | undefined,
+    prevHash: String(r.prevHash),
     hash: String(r.hash),
   };
+}
+
+/** Stored as JSON text (simple-json); text that does not parse is kept, so its hash fails rather than the read. */
+function parseReplyKeys(text: string): string[] {
+  try {
+    return JSON.parse(text) as string[];
+  } catch {
+    return text as unknown as string[];
+  }
 }

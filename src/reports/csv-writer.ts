@@ -19,22 +19,34 @@ export function csvField(value: string | number | null | undefined): string {
   return NEEDS_QUOTES.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
 
-/** UTF-8 with a byte-order mark (so Excel shows Vietnamese correctly), CRLF lines, backpressure kept. */
+/**
+ * UTF-8 with a byte-order mark (so Excel shows Vietnamese correctly), CRLF lines. Rows gather in memory
+ * and go to the file a page at a time (one write instead of one per row), with backpressure kept.
+ */
 export class CsvWriter {
   private readonly stream: WriteStream;
+  private pending = '';
   rows = 0;
 
   constructor(path: string, header: string[]) {
     this.stream = createWriteStream(path, { encoding: 'utf8' });
-    this.stream.write('\uFEFF' + header.map(csvField).join(',') + '\r\n');
+    this.pending = '\uFEFF' + header.map(csvField).join(',') + '\r\n';
   }
 
-  async write(fields: (string | number | null | undefined)[]): Promise<void> {
+  add(fields: (string | number | null | undefined)[]): void {
     this.rows++;
-    if (!this.stream.write(fields.map(csvField).join(',') + '\r\n')) await once(this.stream, 'drain');
+    this.pending += fields.map(csvField).join(',') + '\r\n';
+  }
+
+  async flush(): Promise<void> {
+    if (!this.pending) return;
+    const chunk = this.pending;
+    this.pending = '';
+    if (!this.stream.write(chunk)) await once(this.stream, 'drain');
   }
 
   async close(): Promise<void> {
+    await this.flush();
     this.stream.end();
     await once(this.stream, 'finish');
   }

@@ -1,8 +1,7 @@
 import { VN_OFFSET_MS } from '../common/clock';
 import { PLAN_ITEMS, type PlanItem } from '../messaging/plan-item';
 
-export type { ReportRow } from '../interactions/report-row';
-import type { ReportRow } from '../interactions/report-row';
+import type { LogRecord } from '../interactions/log-record';
 
 /**
  * Turns that are not a question: greetings and thanks, a language switch, the answer to the
@@ -118,7 +117,7 @@ export class FigureAccumulator {
   /** The intent each conversation's last served answer had, so a rating is credited to it. */
   private readonly lastAnswered = new Map<string, string>();
 
-  add(row: ReportRow): void {
+  add(row: LogRecord): void {
     const conversationId = row.conversationId;
     this.interactions++;
     this.citizens.add(row.userKey);
