@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { DatabaseService } from '../database/database.service';
+import { jsonPageSql } from '../database/json-page';
 import type { Audience } from '../messaging/audience';
 import { GENESIS_HASH } from './hash-chain';
 import { InteractionChainEntity } from './interaction-chain.entity';
@@ -62,9 +63,9 @@ export class InteractionRepository {
   }
 
   /**
-   * Records of one unit with afterSeq < seq <= throughSeq, in chain order: raw rows (no entity
-   * hydration) in keyset pages on (unitId, seq). The next page is asked for before the current one is
-   * handed out, so the database reads it while the caller works on this one.
+   * Records of one unit with afterSeq < seq <= throughSeq, in chain order: keyset pages on (unitId, seq),
+   * each read as one JSON text (no entity, no driver object per row). The next page is asked for
+   * before the current one is handed out, so the database reads it while the caller works on this one.
    */
   async *recordPages(
     unitId: string,
@@ -73,19 +74,25 @@ export class InteractionRepository {
     size = 2000,
   ): AsyncGenerator<LogRecord[]> {
     const p = (i: number) => this.db.param(i);
-    const sql = `SELECT ${RECORD_COLUMNS} FROM "interaction_record"
-      WHERE "unitId" = ${p(1)} AND "seq" > ${p(2)} AND "seq" <= ${p(3)} ORDER BY "seq" LIMIT ${size}`;
-    const read = (after: number) =>
-      this.db.manager.query<Record<string, unknown>[]>(sql, [unitId, after, throughSeq]);
+    const sql = jsonPageSql(this.db.kind, {
+      columns: RECORD_COLUMNS.map((c) => `"${c}"`),
+      real: ['"confidence"'],
+      from: `FROM "interaction_record" WHERE "unitId" = ${p(1)} AND "seq" > ${p(2)} AND "seq" <= ${p(3)}`,
+      orderBy: '"seq"',
+      limit: size,
+    });
+    const read = async (after: number) => {
+      const [row] = await this.db.manager.query<{ page: string }[]>(sql, [unitId, after, throughSeq]);
+      return (JSON.parse(row.page) as unknown[][]).map(toLogRecord);
+    };
     let next = afterSeq < throughSeq ? read(afterSeq) : null;
     try {
       while (next) {
-        const rows = await next;
+        const page = await next;
         next = null;
-        if (!rows.length) return;
-        const page = rows.map(toLogRecord);
+        if (!page.length) return;
         const last = page[page.length - 1].seq;
-        if (rows.length === size && last < throughSeq) next = read(last);
+        if (page.length === size && last < throughSeq) next = read(last);
         yield page;
       }
     } finally {
@@ -149,43 +156,40 @@ const RECORD_COLUMNS = [
   'audience',
   'prevHash',
   'hash',
-]
-  .map((c) => `"${c}"`)
-  .join(', ');
+] as const;
 
-/**
- * One shape for both databases (PostgreSQL returns bigint as strings, SQLite numbers), and the values
- * the entity would have given the hash: replyKeys parsed, a NULL audience absent.
- */
-function toLogRecord(raw: Record<string, unknown>): LogRecord {
-  const r = raw as Record<string, string | number | null | undefined>;
-  const text = (v: string | number | null | undefined) => (v === null || v === undefined ? null : String(v));
-  const num = (v: string | number | null | undefined) => (v === null || v === undefined ? null : Number(v));
+type Value = string | number | null;
+const text = (v: Value) => (v === null ? null : String(v));
+const num = (v: Value) => (v === null ? null : Number(v));
+
+/** The values the entity would have given the hash: replyKeys parsed, a NULL audience absent. */
+function toLogRecord(values: unknown[]): LogRecord {
+  const v = values as Value[];
   return {
-    id: Number(r.id),
-    unitId: String(r.unitId),
-    seq: Number(r.seq),
-    occurredAt: Number(r.occurredAt),
-    channel: String(r.channel),
-    conversationId: String(r.conversationId),
-    userKey: String(r.userKey),
-    language: String(r.language),
-    intent: String(r.intent),
-    topic: text(r.topic),
-    confidence: num(r.confidence),
-    userText: text(r.userText),
-    replyText: String(r.replyText),
-    replyKeys: parseReplyKeys(String(r.replyKeys)),
-    contentVersion: String(r.contentVersion),
-    planItems: String(r.planItems ?? ''),
-    outcome: String(r.outcome),
-    satisfaction: text(r.satisfaction),
-    latencyMs: Number(r.latencyMs),
-    inboxEventId: num(r.inboxEventId),
+    id: Number(v[0]),
+    unitId: String(v[1]),
+    seq: Number(v[2]),
+    occurredAt: Number(v[3]),
+    channel: String(v[4]),
+    conversationId: String(v[5]),
+    userKey: String(v[6]),
+    language: String(v[7]),
+    intent: String(v[8]),
+    topic: text(v[9]),
+    confidence: num(v[10]),
+    userText: text(v[11]),
+    replyText: String(v[12]),
+    replyKeys: parseReplyKeys(String(v[13])),
+    contentVersion: String(v[14]),
+    planItems: String(v[15] ?? ''),
+    outcome: String(v[16]),
+    satisfaction: text(v[17]),
+    latencyMs: Number(v[18]),
+    inboxEventId: num(v[19]),
     // Whatever it holds is hashed (an edited value must fail); only NULL is absent.
-    audience: (text(r.audience) ?? undefined) as Audience | undefined,
-    prevHash: String(r.prevHash),
-    hash: String(r.hash),
+    audience: (text(v[20]) ?? undefined) as Audience | undefined,
+    prevHash: String(v[21]),
+    hash: String(v[22]),
   };
 }
 
