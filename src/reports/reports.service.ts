@@ -16,7 +16,7 @@ import { CsvWriter } from './csv-writer';
 import { writeDocx } from './docx-writer';
 import type { ChainPoint, ComplaintFigures, ReportData, ReportText } from './report-data';
 import { FigureAccumulator, Reservoir } from './report-figures';
-import { localDateTime } from './report-format';
+import { LocalDateTimes } from './report-format';
 import { parsePeriod, type ReportPeriod } from './report-period';
 import { writeXlsx } from './xlsx-writer';
 
@@ -117,6 +117,7 @@ export class ReportsService {
       period.to,
     );
     const contentVersions = new Set<string>();
+    const times = new LocalDateTimes();
     const perUnit: ReportData['perUnit'] = [];
     const chain: ChainPoint[] = [];
     const verification: ChainReport[] = [];
@@ -144,7 +145,7 @@ export class ReportsService {
             own.add(row);
             sample.offer(row);
             contentVersions.add(row.contentVersion);
-            csv.add(csvRow(row));
+            csv.add(csvRow(row, times));
           }
           await csv.flush();
           await request.onProgress?.(csv.rows);
@@ -217,11 +218,11 @@ function complaintFigures(tickets: { handledInPeriod: boolean }[]): ComplaintFig
   };
 }
 
-function csvRow(r: LogRecord): (string | number | null)[] {
+function csvRow(r: LogRecord, times: LocalDateTimes): (string | number | null)[] {
   return [
     r.unitId,
     r.seq,
-    localDateTime(r.occurredAt),
+    times.format(r.occurredAt),
     r.channel,
     r.userKey,
     r.language,
