@@ -126,7 +126,8 @@ export class ReportsService {
     let playgroundTurns = 0;
     try {
       for (const unit of units) {
-        const own = new FigureAccumulator();
+        // Per-unit figures only for the roll-up: in a unit's report they would copy the total's.
+        const own = scope === 'all' ? new FigureAccumulator() : null;
         let firstSeq = null as number | null;
         let last = null as LogRecord | null;
         // The unit's whole chain in one read: every record is checked; those of the period are counted.
@@ -142,7 +143,7 @@ export class ReportsService {
               continue;
             }
             total.add(row);
-            own.add(row);
+            own?.add(row);
             sample.offer(row);
             contentVersions.add(row.contentVersion);
             csv.add(csvRow(row, times));
@@ -160,7 +161,7 @@ export class ReportsService {
           headSeq: head.seq,
           headHash: head.hash,
         });
-        if (scope === 'all') {
+        if (own) {
           const { byPlanItem: _p, byChannelLanguage: _c, byDay: _d, ...figures } = own.result();
           perUnit.push({
             unit,
