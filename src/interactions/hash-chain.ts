@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import crypto, { createHash } from 'node:crypto';
 import type { Audience } from '../messaging/audience';
 
 export const GENESIS_HASH = '0'.repeat(64);
@@ -84,11 +84,15 @@ export function contentJson(c: ChainedContent): string {
     : canonicalJson(sorted);
 }
 
+// crypto.hash() (Node 20.12+) hashes in one call, without a Hash object per record.
+const sha256Hex: (data: string) => string =
+  typeof crypto.hash === 'function'
+    ? (data) => crypto.hash('sha256', data, 'hex')
+    : (data) => createHash('sha256').update(data).digest('hex');
+
 /** chainHash() of a record read back from the log. */
 export function recordHash(prevHash: string, content: ChainedContent): string {
-  return createHash('sha256')
-    .update(prevHash + contentJson(content))
-    .digest('hex');
+  return sha256Hex(prevHash + contentJson(content));
 }
 
 export function roundConfidence(value: number | null | undefined): number | null {

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { DatabaseService } from '../database/database.service';
-import { jsonPageSql } from '../database/json-page';
+import { jsonRowsSql } from '../database/json-rows';
 import type { Audience } from '../messaging/audience';
 import { GENESIS_HASH } from './hash-chain';
 import { InteractionChainEntity } from './interaction-chain.entity';
@@ -64,7 +64,7 @@ export class InteractionRepository {
 
   /**
    * Records of one unit with afterSeq < seq <= throughSeq, in chain order: keyset pages on (unitId, seq),
-   * each read as one JSON text (no entity, no driver object per row). The next page is asked for
+   * each record read as one JSON text (no entity, no driver property per column). The next page is asked for
    * before the current one is handed out, so the database reads it while the caller works on this one.
    */
   async *recordPages(
@@ -74,16 +74,15 @@ export class InteractionRepository {
     size = 2000,
   ): AsyncGenerator<LogRecord[]> {
     const p = (i: number) => this.db.param(i);
-    const sql = jsonPageSql(this.db.kind, {
+    const sql = jsonRowsSql(this.db.kind, {
       columns: RECORD_COLUMNS.map((c) => `"${c}"`),
       real: ['"confidence"'],
-      from: `FROM "interaction_record" WHERE "unitId" = ${p(1)} AND "seq" > ${p(2)} AND "seq" <= ${p(3)}`,
-      orderBy: '"seq"',
-      limit: size,
+      rest: `FROM "interaction_record" WHERE "unitId" = ${p(1)} AND "seq" > ${p(2)} AND "seq" <= ${p(3)}
+        ORDER BY "seq" LIMIT ${size}`,
     });
     const read = async (after: number) => {
-      const [row] = await this.db.manager.query<{ page: string }[]>(sql, [unitId, after, throughSeq]);
-      return (JSON.parse(row.page) as unknown[][]).map(toLogRecord);
+      const rows = await this.db.manager.query<{ row: string }[]>(sql, [unitId, after, throughSeq]);
+      return rows.map((r) => toLogRecord(JSON.parse(r.row) as unknown[]));
     };
     let next = afterSeq < throughSeq ? read(afterSeq) : null;
     try {

@@ -20,9 +20,12 @@ export function csvField(value: string | number | null | undefined): string {
 }
 
 /**
- * UTF-8 with a byte-order mark (so Excel shows Vietnamese correctly), CRLF lines. Rows gather in memory
- * and go to the file a page at a time (one write instead of one per row), with backpressure kept.
+ * UTF-8 with a byte-order mark (so Excel shows Vietnamese correctly), CRLF lines. Rows gather into
+ * chunks of about 32 KB (one write per chunk rather than per row, and each chunk small enough for
+ * V8's young generation); flush() waits for the file when the stream asks for it.
  */
+const CHUNK_CHARS = 32 * 1024;
+
 export class CsvWriter {
   private readonly stream: WriteStream;
   private pending = '';
@@ -36,18 +39,24 @@ export class CsvWriter {
   add(fields: (string | number | null | undefined)[]): void {
     this.rows++;
     this.pending += fields.map(csvField).join(',') + '\r\n';
+    if (this.pending.length >= CHUNK_CHARS) this.writePending();
   }
 
+  /** Backpressure: call between pages of rows. */
   async flush(): Promise<void> {
-    if (!this.pending) return;
-    const chunk = this.pending;
-    this.pending = '';
-    if (!this.stream.write(chunk)) await once(this.stream, 'drain');
+    this.writePending();
+    if (this.stream.writableNeedDrain) await once(this.stream, 'drain');
   }
 
   async close(): Promise<void> {
     await this.flush();
     this.stream.end();
     await once(this.stream, 'finish');
+  }
+
+  private writePending(): void {
+    if (!this.pending) return;
+    this.stream.write(this.pending);
+    this.pending = '';
   }
 }
