@@ -118,7 +118,9 @@ export class InteractionsService {
       unitId,
       anchor ? { seq: anchor.throughSeq, hash: anchor.lastHash } : undefined,
     );
-    for await (const page of this.repository.recordPages(unitId, anchor?.throughSeq ?? 0, head?.seq ?? 0)) {
+    // Without a head row (none yet, or removed) every record there is is read, as before.
+    const through = head?.seq ?? Number.MAX_SAFE_INTEGER;
+    for await (const page of this.repository.recordPages(unitId, anchor?.throughSeq ?? 0, through)) {
       for (const record of page) check.add(record);
       await onPage(page);
     }
