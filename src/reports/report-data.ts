@@ -18,7 +18,7 @@ export interface ChainPoint {
   firstSeq: number | null;
   lastSeq: number | null;
   lastHash: string | null;
-  /** The chain head when the report was made. */
+  /** The chain head when the report began its read: what it checked and covers. */
   headSeq: number;
   headHash: string;
 }
