@@ -63,16 +63,10 @@ export class InteractionRepository {
   }
 
   /**
-   * Records of one unit with afterSeq < seq <= throughSeq, in chain order: keyset pages on (unitId, seq),
-   * each record read as one JSON text (no entity, no driver property per column). The next page is asked for
-   * before the current one is handed out, so the database reads it while the caller works on this one.
+   * Up to `size` records of one unit with afterSeq < seq <= throughSeq, in chain order: a keyset page
+   * on (unitId, seq), each record read as one JSON text (no entity, no driver property per column).
    */
-  async *recordPages(
-    unitId: string,
-    afterSeq: number,
-    throughSeq: number,
-    size = 2000,
-  ): AsyncGenerator<LogRecord[]> {
+  async recordPage(unitId: string, afterSeq: number, throughSeq: number, size: number): Promise<LogRecord[]> {
     const p = (i: number) => this.db.param(i);
     const sql = jsonRowsSql(this.db.kind, {
       columns: RECORD_COLUMNS.map((c) => `"${c}"`),
@@ -80,24 +74,8 @@ export class InteractionRepository {
       rest: `FROM "interaction_record" WHERE "unitId" = ${p(1)} AND "seq" > ${p(2)} AND "seq" <= ${p(3)}
         ORDER BY "seq" LIMIT ${size}`,
     });
-    const read = async (after: number) => {
-      const rows = await this.db.manager.query<{ row: string }[]>(sql, [unitId, after, throughSeq]);
-      return rows.map((r) => toLogRecord(JSON.parse(r.row) as unknown[]));
-    };
-    let next = afterSeq < throughSeq ? read(afterSeq) : null;
-    try {
-      while (next) {
-        const page = await next;
-        next = null;
-        if (!page.length) return;
-        const last = page[page.length - 1].seq;
-        if (page.length === size && last < throughSeq) next = read(last);
-        yield page;
-      }
-    } finally {
-      // A caller that stopped early must not leave a read in flight to fail unobserved.
-      await next?.catch(() => undefined);
-    }
+    const rows = await this.db.manager.query<{ row: string }[]>(sql, [unitId, afterSeq, throughSeq]);
+    return rows.map((r) => toLogRecord(JSON.parse(r.row) as unknown[]));
   }
 
   async unitIds(): Promise<string[]> {

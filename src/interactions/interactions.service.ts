@@ -41,6 +41,8 @@ interface InteractionDraft {
   audience: Audience;
 }
 
+const PAGE_SIZE = 2000;
+
 /** The evidence log: redaction, pseudonymous user keys, the hash chain. Append-only. */
 @Injectable()
 export class InteractionsService {
@@ -107,10 +109,15 @@ export class InteractionsService {
    * One read of a unit's log: every record from its retention anchor (or genesis) to the head as it
    * stood when the read began, in chain order, page by page to `onPage`, each record checked against
    * the chain on its way. Records appended meanwhile are beyond that head: neither read nor claimed.
+   *
+   * The next page is read while `onPage` works on this one. `between` runs when no read is under
+   * way, the only time the caller may write: on SQLite, a write on a connection that is still reading
+   * fails at once (SQLITE_BUSY_SNAPSHOT) once another process has committed since the read began.
    */
   async readChecked(
     unitId: string,
     onPage: (page: LogRecord[]) => Promise<void> | void,
+    between?: () => Promise<void>,
   ): Promise<{ chain: ChainReport; head: { seq: number; hash: string } | null }> {
     const anchor = await this.repository.retentionAnchor(unitId);
     const head = await this.repository.head(unitId);
@@ -120,9 +127,21 @@ export class InteractionsService {
     );
     // Without a head row (none yet, or removed) every record there is is read, as before.
     const through = head?.seq ?? Number.MAX_SAFE_INTEGER;
-    for await (const page of this.repository.recordPages(unitId, anchor?.throughSeq ?? 0, through)) {
-      for (const record of page) check.add(record);
-      await onPage(page);
+    const read = (after: number) => this.repository.recordPage(unitId, after, through, PAGE_SIZE);
+    let next: Promise<LogRecord[]> | null = read(anchor?.throughSeq ?? 0);
+    while (next) {
+      const page: LogRecord[] = await next;
+      await between?.();
+      const last = page.at(-1)?.seq ?? through;
+      next = page.length === PAGE_SIZE && last < through ? read(last) : null;
+      try {
+        for (const record of page) check.add(record);
+        await onPage(page);
+      } catch (error) {
+        // Not left to fail unobserved.
+        await next?.catch(() => undefined);
+        throw error;
+      }
     }
     return { chain: check.end(head), head };
   }

@@ -31,7 +31,7 @@ export interface ReportRequest {
   period: string;
   language: Language;
   outDir: string;
-  /** Called after each page of records with the number of the period's so far (a console job's progress). */
+  /** Called every 5,000 records of the period with the number so far (a console job's progress). */
   onProgress?: (records: number) => Promise<void>;
 }
 
@@ -53,6 +53,7 @@ export interface ReportResult {
 
 export const REPORT_FILES = ['report.xlsx', 'report.docx', 'interactions.csv'] as const;
 const SAMPLE_SIZE = 200;
+const PROGRESS_ROWS = 5000;
 
 /**
  * The period reports: one read of each unit's log in chain order checks the chain and feeds the
@@ -124,6 +125,13 @@ export class ReportsService {
     const from = period.from.getTime();
     const to = period.to.getTime();
     let playgroundTurns = 0;
+    // A console job writes its progress to the database: every 5,000 records of the period, as before.
+    let reported = 0;
+    const progress = async () => {
+      if (!request.onProgress || csv.rows - reported < PROGRESS_ROWS) return;
+      reported = csv.rows;
+      await request.onProgress(csv.rows);
+    };
     try {
       for (const unit of units) {
         // Per-unit figures only for the roll-up: in a unit's report they would copy the total's.
@@ -131,26 +139,29 @@ export class ReportsService {
         let firstSeq = null as number | null;
         let last = null as LogRecord | null;
         // The unit's whole chain in one read: every record is checked; those of the period are counted.
-        const read = await this.interactions.readChecked(unit.id, async (page) => {
-          for (const row of page) {
-            if (row.occurredAt < from || row.occurredAt >= to) continue;
-            // The chain position covers every record (retention removes the whole period); the
-            // figures, the sample and the CSV only what citizens did: web chat tried out counts nowhere.
-            firstSeq ??= row.seq;
-            last = row;
-            if (row.audience === 'playground') {
-              playgroundTurns++;
-              continue;
+        const read = await this.interactions.readChecked(
+          unit.id,
+          async (page) => {
+            for (const row of page) {
+              if (row.occurredAt < from || row.occurredAt >= to) continue;
+              // The chain position covers every record (retention removes the whole period); the
+              // figures, the sample and the CSV only what citizens did: web chat tried out counts nowhere.
+              firstSeq ??= row.seq;
+              last = row;
+              if (row.audience === 'playground') {
+                playgroundTurns++;
+                continue;
+              }
+              total.add(row);
+              own?.add(row);
+              sample.offer(row);
+              contentVersions.add(row.contentVersion);
+              csv.add(csvRow(row, times));
             }
-            total.add(row);
-            own?.add(row);
-            sample.offer(row);
-            contentVersions.add(row.contentVersion);
-            csv.add(csvRow(row, times));
-          }
-          await csv.flush();
-          await request.onProgress?.(csv.rows);
-        });
+            await csv.flush();
+          },
+          progress,
+        );
         verification.push(read.chain);
         const head = read.head ?? { seq: 0, hash: '' };
         chain.push({
