@@ -28,8 +28,8 @@ function run(
 
 /**
  * npm run -s bench:report: fills a fresh database with N interactions inside one quarter, then times
- * the quarter's report as a separate process and reads its peak memory (maxRSS). Bound: < 60 s and
- * < 500 MB for 1,000,000 interactions.
+ * the quarter's report as a separate process and reads its peak memory (maxRSS). Bound: < 30 s and
+ * < 300 MB for 1,000,000 interactions.
  */
 function main(): void {
   const args = parseArgs(process.argv.slice(2), ['count', 'period', 'database-url', 'keep'], USAGE);
@@ -74,8 +74,8 @@ function main(): void {
     process.stdout.write(
       [
         '',
-        `  report wall time   ${seconds.toFixed(1)} s   (bound 60 s: ${seconds < 60 ? 'met' : 'NOT met'})`,
-        `  report peak RSS    ${rss} MB  (bound 500 MB: ${rss < 500 ? 'met' : 'NOT met'})`,
+        `  report wall time   ${seconds.toFixed(1)} s   (bound 30 s: ${seconds < 30 ? 'met' : 'NOT met'})`,
+        `  report peak RSS    ${rss} MB  (bound 300 MB: ${rss < 300 ? 'met' : 'NOT met'})`,
         '',
       ].join('\n'),
     );

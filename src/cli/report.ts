@@ -6,8 +6,8 @@ import { evidenceContext, parseArgs, runCli, UsageError } from './cli-support';
 const USAGE =
   'usage: npm run -s report -- --unit ID|all --period 2026-Q1|2026-H1|2026-9M|2026[:nd09]|2026-01-01..2026-03-31 --out DIR [--lang vi|en]';
 
-/** npm run -s report: the four evidence files of one period. */
-async function main(): Promise<void> {
+/** npm run -s report: the four evidence files of one period; exit 1 when a unit's chain is broken. */
+async function main(): Promise<number> {
   const args = parseArgs(process.argv.slice(2), ['unit', 'period', 'out', 'lang', 'stats'], USAGE);
   const unitId = args.get('unit');
   const period = args.get('period');
@@ -34,6 +34,11 @@ async function main(): Promise<void> {
       ),
       `  manifest.json      sha256 ${result.manifestSha256}`,
       `  in ${result.outDir}`,
+      ...result.verification.map((v) =>
+        v.broken
+          ? `  chain ${v.unitId}: BROKEN at #${v.broken.seq}: ${v.broken.reason}`
+          : `  chain ${v.unitId}: intact, ${v.checked} records checked up to #${v.headSeq}`,
+      ),
     ];
     process.stdout.write(lines.join('\n') + '\n');
     if (args.has('stats')) {
@@ -44,6 +49,7 @@ async function main(): Promise<void> {
         }) + '\n',
       );
     }
+    return result.verification.some((v) => v.broken) ? 1 : 0;
   } finally {
     await app.close();
   }

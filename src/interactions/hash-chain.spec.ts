@@ -1,4 +1,12 @@
-import { canonicalJson, chainHash, GENESIS_HASH, roundConfidence, type ChainedContent } from './hash-chain';
+import {
+  canonicalJson,
+  chainHash,
+  contentJson,
+  GENESIS_HASH,
+  recordHash,
+  roundConfidence,
+  type ChainedContent,
+} from './hash-chain';
 
 const content: ChainedContent = {
   unitId: 'u',
@@ -38,6 +46,28 @@ describe('hash chain', () => {
     expect(chainHash(GENESIS_HASH, { ...content, replyText: 'Dạ …!' })).not.toBe(base);
     expect(chainHash(GENESIS_HASH, { ...content, seq: 2 })).not.toBe(base);
     expect(chainHash('f'.repeat(64), content)).not.toBe(base);
+  });
+
+  it.each([
+    ['a full record', content],
+    ['an older record without an audience', { ...content, audience: undefined }],
+    ['a playground turn', { ...content, audience: 'playground' as const }],
+    [
+      'nulls and empty values',
+      { ...content, topic: null, confidence: null, userText: null, planItems: '', replyKeys: [] },
+    ],
+    [
+      'quotes, line breaks and non-ASCII',
+      { ...content, userText: 'a "b"\nc\u2028 Hòa', replyKeys: ['x"y', 'z'] },
+    ],
+  ])('should serialise %s as canonicalJson does, with the key order fixed once', (_name, record) => {
+    expect(contentJson(record)).toBe(canonicalJson(record));
+    expect(recordHash(GENESIS_HASH, record)).toBe(chainHash(GENESIS_HASH, record));
+  });
+
+  it("should leave a read-back row's id and hash out of the content", () => {
+    const row = { ...content, id: 7, hash: 'f'.repeat(64) };
+    expect(recordHash(GENESIS_HASH, row)).toBe(chainHash(GENESIS_HASH, content));
   });
 
   it('should round confidences so that both databases give back the hashed value', () => {

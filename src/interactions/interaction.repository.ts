@@ -1,11 +1,13 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { DatabaseService } from '../database/database.service';
+import { jsonRowsSql } from '../database/json-rows';
+import type { Audience } from '../messaging/audience';
 import { GENESIS_HASH } from './hash-chain';
 import { InteractionChainEntity } from './interaction-chain.entity';
 import { InteractionRetentionEntity } from './interaction-retention.entity';
 import { InteractionRecordEntity } from './interaction-record.entity';
-import type { ReportRow } from './report-row';
+import type { LogRecord } from './log-record';
 
 const RECORD_COLUMNS = [
   'unitId',
@@ -97,17 +99,6 @@ export class InteractionRepository {
     );
   }
 
-  /** Records of one unit in chain order, in pages (for verification and exports). */
-  async page(unitId: string, afterSeq: number, limit: number): Promise<InteractionRecordEntity[]> {
-    return this.db.manager
-      .getRepository(InteractionRecordEntity)
-      .createQueryBuilder('r')
-      .where('r.unitId = :unitId AND r.seq > :afterSeq', { unitId, afterSeq })
-      .orderBy('r.seq', 'ASC')
-      .limit(limit)
-      .getMany();
-  }
-
   async byConversation(conversationId: string): Promise<InteractionRecordEntity[]> {
     return this.db.manager.getRepository(InteractionRecordEntity).find({
       where: { conversationId },
@@ -124,53 +115,20 @@ export class InteractionRepository {
     return row ? { seq: row.seq, hash: row.hash } : null;
   }
 
-  /** Records of one unit from `afterSeq` on, in chain order, page by page (keyset; constant memory). */
-  async *pagesBySeq(
-    unitId: string,
-    afterSeq: number,
-    size = 5000,
-  ): AsyncGenerator<InteractionRecordEntity[]> {
-    let cursor = afterSeq;
-    for (;;) {
-      const page = await this.page(unitId, cursor, size);
-      if (!page.length) return;
-      yield page;
-      cursor = page[page.length - 1].seq;
-      if (page.length < size) return;
-    }
-  }
-
   /**
-   * The columns a report reads, for a unit's records in [from, to), in time order: raw rows (no
-   * entity hydration) in keyset pages, so a million records stream in constant memory.
+   * Up to `size` records of one unit with afterSeq < seq <= throughSeq, in chain order: a keyset page
+   * on (unitId, seq), each record read as one JSON text (no entity, no driver property per column).
    */
-  async *reportRows(unitId: string, from: Date, to: Date, size = 5000): AsyncGenerator<ReportRow[]> {
+  async recordPage(unitId: string, afterSeq: number, throughSeq: number, size: number): Promise<LogRecord[]> {
     const p = (i: number) => this.db.param(i);
-    const columns = `"id", "unitId", "seq", "occurredAt", "channel", "conversationId", "userKey", "language", "intent", "topic",
-      "confidence", "userText", "replyKeys", "contentVersion", "planItems", "outcome", "satisfaction", "latencyMs", "audience", "hash"`;
-    let after: { at: number; id: number } | null = null;
-    for (;;) {
-      const rows: Record<string, unknown>[] = after
-        ? await this.db.manager.query(
-            // A plain range on occurredAt keeps the (unitId, occurredAt) index usable; the OR only
-            // skips the rows of the boundary instant already read.
-            `SELECT ${columns} FROM "interaction_record" WHERE "unitId" = ${p(1)} AND "occurredAt" < ${p(2)}
-               AND "occurredAt" >= ${p(3)} AND ("occurredAt" > ${p(4)} OR "id" > ${p(5)})
-             ORDER BY "occurredAt", "id" LIMIT ${size}`,
-            [unitId, to.getTime(), after.at, after.at, after.id],
-          )
-        : await this.db.manager.query(
-            `SELECT ${columns} FROM "interaction_record" WHERE "unitId" = ${p(1)} AND "occurredAt" >= ${p(2)}
-               AND "occurredAt" < ${p(3)} ORDER BY "occurredAt", "id" LIMIT ${size}`,
-            [unitId, from.getTime(), to.getTime()],
-          );
-      if (!rows.length) return;
-      const page = rows.map(toReportRow);
-      yield page;
-      const last = page[page.length - 1];
-      after = { at: last.occurredAt, id: last.id };
-      if (rows.length < size) return;
-    }
+    const sql = jsonRowsSql(this.db.kind, {
+      columns: RECORD_COLUMNS.map((c) => `"${c}"`),
+      real: ['"confidence"'],
+      rest: `FROM "interaction_record" WHERE "unitId" = ${p(1)} AND "seq" > ${p(2)} AND "seq" <= ${p(3)}
+        ORDER BY "seq" LIMIT ${size}`,
+    });
+    const rows = await this.db.manager.query<{ row: string }[]>(sql, [unitId, afterSeq, throughSeq]);
+    return rows.map((r) => toLogRecord(JSON.parse(r.row) as unknown[]));
   }
 
   async unitIds(): Promise<string[]> {
@@ -204,31 +162,72 @@ export class InteractionRepository {
   }
 }
 
-/** PostgreSQL returns bigint as strings and SQLite may return numbers: one shape for both. */
-function toReportRow(raw: Record<string, unknown>): ReportRow {
-  const r = raw as Record<string, string | number | null>;
-  const num = (v: unknown) => Number(v);
-  const str = (v: string | number | null | undefined) => (v === null || v === undefined ? null : String(v));
+const RECORD_COLUMNS = [
+  'id',
+  'unitId',
+  'seq',
+  'occurredAt',
+  'channel',
+  'conversationId',
+  'userKey',
+  'language',
+  'intent',
+  'topic',
+  'confidence',
+  'userText',
+  'replyText',
+  'replyKeys',
+  'contentVersion',
+  'planItems',
+  'outcome',
+  'satisfaction',
+  'latencyMs',
+  'inboxEventId',
+  'audience',
+  'prevHash',
+  'hash',
+] as const;
+
+type Value = string | number | null;
+const text = (v: Value) => (v === null ? null : String(v));
+const num = (v: Value) => (v === null ? null : Number(v));
+
+/** The values the entity would have given the hash: replyKeys parsed, a NULL audience absent. */
+function toLogRecord(values: unknown[]): LogRecord {
+  const v = values as Value[];
   return {
-    id: num(r.id),
-    unitId: String(r.unitId),
-    seq: num(r.seq),
-    occurredAt: num(r.occurredAt),
-    channel: String(r.channel),
-    conversationId: String(r.conversationId),
-    userKey: String(r.userKey),
-    language: String(r.language),
-    intent: String(r.intent),
-    topic: str(r.topic),
-    confidence: r.confidence === null || r.confidence === undefined ? null : num(r.confidence),
-    userText: str(r.userText),
-    replyKeys: String(r.replyKeys),
-    contentVersion: String(r.contentVersion),
-    planItems: String(r.planItems ?? ''),
-    outcome: String(r.outcome),
-    satisfaction: str(r.satisfaction),
-    latencyMs: num(r.latencyMs),
-    audience: r.audience === 'playground' ? 'playground' : r.audience === 'public' ? 'public' : undefined,
-    hash: String(r.hash),
+    id: Number(v[0]),
+    unitId: String(v[1]),
+    seq: Number(v[2]),
+    occurredAt: Number(v[3]),
+    channel: String(v[4]),
+    conversationId: String(v[5]),
+    userKey: String(v[6]),
+    language: String(v[7]),
+    intent: String(v[8]),
+    topic: text(v[9]),
+    confidence: num(v[10]),
+    userText: text(v[11]),
+    replyText: String(v[12]),
+    replyKeys: parseReplyKeys(String(v[13])),
+    contentVersion: String(v[14]),
+    planItems: String(v[15] ?? ''),
+    outcome: String(v[16]),
+    satisfaction: text(v[17]),
+    latencyMs: Number(v[18]),
+    inboxEventId: num(v[19]),
+    // Whatever it holds is hashed (an edited value must fail); only NULL is absent.
+    audience: (text(v[20]) ?? undefined) as Audience | undefined,
+    prevHash: String(v[21]),
+    hash: String(v[22]),
   };
+}
+
+/** Stored as JSON text (simple-json); text that does not parse is kept, so its hash fails rather than the read. */
+function parseReplyKeys(text: string): string[] {
+  try {
+    return JSON.parse(text) as string[];
+  } catch {
+    return text as unknown as string[];
+  }
 }

@@ -10,11 +10,11 @@ import type { Outcome } from '../messaging/reply';
 import { redact } from '../nlu/entity-recognizer';
 import { computeContentVersion } from './content-version';
 import { chainHash, roundConfidence, type ChainedContent } from './hash-chain';
-import { verifyChain, type ChainReport } from './chain-verifier';
+import { ChainCheck, type ChainReport } from './chain-verifier';
 import type { InteractionRecordEntity } from './interaction-record.entity';
 import type { InteractionRetentionEntity } from './interaction-retention.entity';
 import { InteractionRepository } from './interaction.repository';
-import type { ReportRow } from './report-row';
+import type { LogRecord } from './log-record';
 
 export interface InteractionDraft {
   unitId: string;
@@ -40,6 +40,8 @@ export interface InteractionDraft {
   /** playground: a web chat turn that no report or dashboard counts. */
   audience: Audience;
 }
+
+const PAGE_SIZE = 2000;
 
 /** The evidence log: redaction, pseudonymous user keys, the hash chain. Append-only. */
 @Injectable()
@@ -115,24 +117,53 @@ export class InteractionsService {
 
   /** Recomputes a unit's chain from its genesis (or its retention anchor) to its head. */
   async verify(unitId: string): Promise<ChainReport> {
+    return (await this.readChecked(unitId, () => undefined)).chain;
+  }
+
+  /**
+   * One read of a unit's log: every record from its retention anchor (or genesis) to the head as it
+   * stood when the read began, in chain order, page by page to `onPage`, each record checked against
+   * the chain on its way. Records appended meanwhile are beyond that head: neither read nor claimed.
+   *
+   * The next page is read while `onPage` works on this one. `between` runs when no read is under
+   * way, the only time the caller may write: on SQLite, a write on a connection that is still reading
+   * fails at once (SQLITE_BUSY_SNAPSHOT) once another process has committed since the read began.
+   */
+  async readChecked(
+    unitId: string,
+    onPage: (page: LogRecord[]) => Promise<void> | void,
+    between?: () => Promise<void>,
+  ): Promise<{ chain: ChainReport; head: { seq: number; hash: string } | null }> {
     const anchor = await this.repository.retentionAnchor(unitId);
-    const start = anchor ? { seq: anchor.throughSeq, hash: anchor.lastHash } : undefined;
-    return verifyChain(
+    const head = await this.repository.head(unitId);
+    const check = new ChainCheck(
       unitId,
-      this.repository.pagesBySeq(unitId, start?.seq ?? 0),
-      start,
-      await this.repository.head(unitId),
+      anchor ? { seq: anchor.throughSeq, hash: anchor.lastHash } : undefined,
     );
+    // Without a head row (none yet, or removed) every record there is is read, as before.
+    const through = head?.seq ?? Number.MAX_SAFE_INTEGER;
+    const read = (after: number) => this.repository.recordPage(unitId, after, through, PAGE_SIZE);
+    let next: Promise<LogRecord[]> | null = read(anchor?.throughSeq ?? 0);
+    while (next) {
+      const page: LogRecord[] = await next;
+      await between?.();
+      const last = page.at(-1)?.seq ?? through;
+      next = page.length === PAGE_SIZE && last < through ? read(last) : null;
+      try {
+        for (const record of page) check.add(record);
+        await onPage(page);
+      } catch (error) {
+        // Not left to fail unobserved.
+        await next?.catch(() => undefined);
+        throw error;
+      }
+    }
+    return { chain: check.end(head), head };
   }
 
   /** Units that have an evidence chain. */
   units(): Promise<string[]> {
     return this.repository.unitIds();
-  }
-
-  /** A unit's records in [from, to) as report rows (raw, no reply text), page by page. */
-  reportRows(unitId: string, from: Date, to: Date, pageSize?: number): AsyncGenerator<ReportRow[]> {
-    return this.repository.reportRows(unitId, from, to, pageSize);
   }
 
   head(unitId: string): Promise<{ seq: number; hash: string } | null> {

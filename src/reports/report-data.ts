@@ -1,7 +1,8 @@
 import type { ReportTicket } from '../complaints/complaint.repository';
 import type { Language } from '../messaging/language';
 import type { Unit } from '../units/unit';
-import type { CoreFigures, Figures, ReportRow } from './report-figures';
+import type { LogRecord } from '../interactions/log-record';
+import type { CoreFigures, Figures } from './report-figures';
 import type { ReportPeriod } from './report-period';
 
 export interface ComplaintFigures {
@@ -17,7 +18,7 @@ export interface ChainPoint {
   firstSeq: number | null;
   lastSeq: number | null;
   lastHash: string | null;
-  /** The chain head when the report was made. */
+  /** The chain head when the report began its read: what it checked and covers. */
   headSeq: number;
   headHash: string;
 }
@@ -33,7 +34,7 @@ export interface ReportData {
   complaints: ComplaintFigures;
   tickets: ReportTicket[];
   perUnit: { unit: Unit; figures: CoreFigures; complaints: ComplaintFigures }[];
-  sample: ReportRow[];
+  sample: LogRecord[];
   chain: ChainPoint[];
   contentVersions: string[];
   csvRows: number;

@@ -1,8 +1,7 @@
 import { VN_OFFSET_MS } from '../common/clock';
 import { PLAN_ITEMS, type PlanItem } from '../messaging/plan-item';
 
-export type { ReportRow } from '../interactions/report-row';
-import type { ReportRow } from '../interactions/report-row';
+import type { LogRecord } from '../interactions/log-record';
 
 /**
  * Turns that are not a question: greetings and thanks, a language switch, the answer to the
@@ -63,9 +62,18 @@ export class DistinctKeys {
   private slots = new Float64Array(1024);
   private count = 0;
 
-  add(userKey: string): void {
+  /** A user key's slot value, worked out once per record for the several sets it goes into. */
+  static keyOf(userKey: string): number {
     // +1 keeps 0 free as the empty-slot marker.
-    this.insert(parseInt(userKey.slice(0, 13), 16) + 1);
+    return parseInt(userKey.slice(0, 13), 16) + 1;
+  }
+
+  add(userKey: string): void {
+    this.addKey(DistinctKeys.keyOf(userKey));
+  }
+
+  addKey(key: number): void {
+    this.insert(key);
   }
 
   get size(): number {
@@ -93,7 +101,10 @@ export class DistinctKeys {
   }
 }
 
-const localDay = (at: number) => new Date(at + VN_OFFSET_MS).toISOString().slice(0, 10);
+const DAY_MS = 86_400_000;
+/** Local (UTC+7) day number of an instant: days since 1970-01-01 in Viet Nam. */
+const localDayNumber = (at: number) => Math.floor((at + VN_OFFSET_MS) / DAY_MS);
+const isoDay = (dayNumber: number) => new Date(dayNumber * DAY_MS).toISOString().slice(0, 10);
 const ratio = (a: number, b: number) => (b > 0 ? a / b : null);
 
 /** Streams records in, figures out: memory grows with distinct users and days, not with records. */
@@ -110,18 +121,25 @@ export class FigureAccumulator {
   private firstAt: number | null = null;
   private lastAt: number | null = null;
   private readonly planItems = new Map<PlanItem, { n: number; users: DistinctKeys }>();
-  private readonly channelLanguage = new Map<string, { n: number; users: DistinctKeys }>();
-  private readonly days = new Map<string, Figures['byDay'][number]>();
+  /** A record's planItems text split once per distinct text (there are few). */
+  private readonly planItemLists = new Map<string, PlanItem[]>();
+  /** Looked up by channel, then language; listed in the order the pairs first came. */
+  private readonly channelLanguage = new Map<string, Map<string, ChannelLanguage>>();
+  private readonly channelLanguages: ChannelLanguage[] = [];
+  private readonly days = new Map<number, Figures['byDay'][number]>();
+  /** Records come in time order: most share the previous one's day. */
+  private lastDay: { dayNumber: number; figures: Figures['byDay'][number] } | null = null;
   private readonly intents = new Map<string, number>();
   private readonly outcomes = new Map<string, number>();
   private readonly satisfactionByIntent = new Map<string, { up: number; down: number }>();
   /** The intent each conversation's last served answer had, so a rating is credited to it. */
   private readonly lastAnswered = new Map<string, string>();
 
-  add(row: ReportRow): void {
+  add(row: LogRecord): void {
     const conversationId = row.conversationId;
+    const user = DistinctKeys.keyOf(row.userKey);
     this.interactions++;
-    this.citizens.add(row.userKey);
+    this.citizens.addKey(user);
     this.firstAt = this.firstAt === null ? row.occurredAt : Math.min(this.firstAt, row.occurredAt);
     this.lastAt = this.lastAt === null ? row.occurredAt : Math.max(this.lastAt, row.occurredAt);
     const question = !NOT_QUESTIONS.has(row.intent);
@@ -132,7 +150,7 @@ export class FigureAccumulator {
     const english = row.language === 'en';
     if (english) {
       this.english++;
-      this.englishCitizens.add(row.userKey);
+      this.englishCitizens.addKey(user);
     }
     if (row.satisfaction === 'up') this.up++;
     if (row.satisfaction === 'down') this.down++;
@@ -144,33 +162,61 @@ export class FigureAccumulator {
     } else if (answered) {
       this.lastAnswered.set(conversationId, row.intent);
     }
-    for (const item of row.planItems.split(',')) {
-      if (!item) continue;
-      const p = this.planItems.get(item as PlanItem) ?? { n: 0, users: new DistinctKeys() };
+    for (const item of this.planItemList(row.planItems)) {
+      const p = this.planItems.get(item) ?? { n: 0, users: new DistinctKeys() };
       p.n++;
-      p.users.add(row.userKey);
-      this.planItems.set(item as PlanItem, p);
+      p.users.addKey(user);
+      this.planItems.set(item, p);
     }
-    const cl = `${row.channel}\t${row.language}`;
-    const c = this.channelLanguage.get(cl) ?? { n: 0, users: new DistinctKeys() };
+    const c = this.channelLanguageOf(row.channel, row.language);
     c.n++;
-    c.users.add(row.userKey);
-    this.channelLanguage.set(cl, c);
-    const day = localDay(row.occurredAt);
-    const d = this.days.get(day) ?? {
-      day,
-      interactions: 0,
-      questions: 0,
-      answeredAutomatically: 0,
-      english: 0,
-    };
+    c.users.addKey(user);
+    const d = this.dayOf(row.occurredAt);
     d.interactions++;
     if (question) d.questions++;
     if (answered) d.answeredAutomatically++;
     if (english) d.english++;
-    this.days.set(day, d);
     this.intents.set(row.intent, (this.intents.get(row.intent) ?? 0) + 1);
     this.outcomes.set(row.outcome, (this.outcomes.get(row.outcome) ?? 0) + 1);
+  }
+
+  private planItemList(text: string): PlanItem[] {
+    let list = this.planItemLists.get(text);
+    if (!list) {
+      list = text.split(',').filter(Boolean) as PlanItem[];
+      this.planItemLists.set(text, list);
+    }
+    return list;
+  }
+
+  private channelLanguageOf(channel: string, language: string): ChannelLanguage {
+    let languages = this.channelLanguage.get(channel);
+    if (!languages) this.channelLanguage.set(channel, (languages = new Map<string, ChannelLanguage>()));
+    let c = languages.get(language);
+    if (!c) {
+      c = { channel, language, n: 0, users: new DistinctKeys() };
+      languages.set(language, c);
+      this.channelLanguages.push(c);
+    }
+    return c;
+  }
+
+  private dayOf(at: number): Figures['byDay'][number] {
+    const dayNumber = localDayNumber(at);
+    if (this.lastDay?.dayNumber === dayNumber) return this.lastDay.figures;
+    let figures = this.days.get(dayNumber);
+    if (!figures) {
+      figures = {
+        day: isoDay(dayNumber),
+        interactions: 0,
+        questions: 0,
+        answeredAutomatically: 0,
+        english: 0,
+      };
+      this.days.set(dayNumber, figures);
+    }
+    this.lastDay = { dayNumber, figures };
+    return figures;
   }
 
   result(): Figures {
@@ -193,11 +239,8 @@ export class FigureAccumulator {
         interactions: this.planItems.get(planItem)!.n,
         citizens: this.planItems.get(planItem)!.users.size,
       })),
-      byChannelLanguage: [...this.channelLanguage.entries()]
-        .map(([key, v]) => {
-          const [channel, language] = key.split('\t');
-          return { channel, language, interactions: v.n, citizens: v.users.size };
-        })
+      byChannelLanguage: this.channelLanguages
+        .map((c) => ({ channel: c.channel, language: c.language, interactions: c.n, citizens: c.users.size }))
         .sort((a, b) => b.interactions - a.interactions || a.channel.localeCompare(b.channel)),
       byDay: [...this.days.values()].sort((a, b) => a.day.localeCompare(b.day)),
       byIntent: sortedCounts(this.intents).map(([intent, interactions]) => ({ intent, interactions })),
@@ -209,6 +252,13 @@ export class FigureAccumulator {
       lastAt: this.lastAt,
     };
   }
+}
+
+interface ChannelLanguage {
+  channel: string;
+  language: string;
+  n: number;
+  users: DistinctKeys;
 }
 
 function sortedCounts(map: Map<string, number>): [string, number][] {

@@ -40,3 +40,26 @@ export function localDateTime(at: Date | number): string {
 export function localDay(at: Date | number): string {
   return localDateTime(at).slice(0, 10);
 }
+
+const DAY_MS = 86_400_000;
+const two = (n: number) => (n < 10 ? `0${n}` : String(n));
+
+/**
+ * localDateTime() for instants that come in time order (a report's records): the date is formatted
+ * once a day and the time of day by arithmetic, not through a Date and an ISO string per record.
+ */
+export class LocalDateTimes {
+  private dayNumber = Number.NaN;
+  private day = '';
+
+  format(at: number): string {
+    const local = at + VN_OFFSET_MS;
+    const dayNumber = Math.floor(local / DAY_MS);
+    if (dayNumber !== this.dayNumber) {
+      this.dayNumber = dayNumber;
+      this.day = new Date(dayNumber * DAY_MS).toISOString().slice(0, 10);
+    }
+    const seconds = Math.floor((local - dayNumber * DAY_MS) / 1000);
+    return `${this.day} ${two(Math.floor(seconds / 3600))}:${two(Math.floor(seconds / 60) % 60)}:${two(seconds % 60)}`;
+  }
+}

@@ -5,15 +5,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Injectable } from '@nestjs/common';
 import { errorMessage } from '../common/errors';
-import type { ChainReport } from '../interactions/chain-verifier';
-import { InteractionsService } from '../interactions/interactions.service';
-import { UnitsService } from '../units/units.service';
 import type { ReportJobFile, ReportJobPhase } from './report-job.entity';
 import { ReportJobRepository } from './report-job.repository';
 import { REPORT_FILES, ReportsService } from './reports.service';
 
 export const CHUNK_BYTES = 1024 * 1024;
-const ALL_UNITS = 'all';
 
 /** The job was taken from this process (its lease lapsed): stop without touching the row. */
 export class JobLostError extends Error {
@@ -22,16 +18,14 @@ export class JobLostError extends Error {
 
 /**
  * Runs one claimed job in the report process (src/cli/report-job.ts): the period report into a
- * temporary folder, the chain check, then the files into the database. Every write names the owner,
- * so an instance that lost the job cannot overwrite it.
+ * temporary folder, with the chain check made in the same read of the log, then the files into the
+ * database. Every write names the owner, so an instance that lost the job cannot overwrite it.
  */
 @Injectable()
 export class ReportJobExecutor {
   constructor(
     private readonly jobs: ReportJobRepository,
     private readonly reports: ReportsService,
-    private readonly interactions: InteractionsService,
-    private readonly units: UnitsService,
   ) {}
 
   async run(jobId: string, owner: string): Promise<void> {
@@ -53,10 +47,6 @@ export class ReportJobExecutor {
         outDir,
         onProgress: (n) => step('records', (records = n)),
       });
-      await step('verify', records);
-      const verification: ChainReport[] = [];
-      const unitIds = job.unitId === ALL_UNITS ? this.units.all().map((u) => u.id) : [job.unitId];
-      for (const unitId of unitIds) verification.push(await this.interactions.verify(unitId));
       await step('store', records);
       await this.jobs.clearChunks(jobId);
       const expected = new Map<string, string>([
@@ -69,7 +59,7 @@ export class ReportJobExecutor {
         if (file.sha256 !== expected.get(name)) throw new Error(`${name} changed while it was stored`);
         files.push(file);
       }
-      if (!(await this.jobs.complete(jobId, owner, files, verification, new Date())))
+      if (!(await this.jobs.complete(jobId, owner, files, result.verification, new Date())))
         throw new JobLostError(`job ${jobId} was taken over`);
     } catch (error) {
       if (!(error instanceof JobLostError))

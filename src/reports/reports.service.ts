@@ -6,15 +6,17 @@ import { Injectable } from '@nestjs/common';
 import { Clock, VN_TIME_ZONE } from '../common/clock';
 import { ComplaintsService } from '../complaints/complaints.service';
 import { I18nService } from '../i18n/i18n.service';
+import type { ChainReport } from '../interactions/chain-verifier';
 import { InteractionsService } from '../interactions/interactions.service';
+import type { LogRecord } from '../interactions/log-record';
 import type { Language } from '../messaging/language';
 import type { Unit } from '../units/unit';
 import { UnitsService } from '../units/units.service';
 import { CsvWriter } from './csv-writer';
 import { writeDocx } from './docx-writer';
 import type { ChainPoint, ComplaintFigures, ReportData, ReportText } from './report-data';
-import { FigureAccumulator, Reservoir, type ReportRow } from './report-figures';
-import { localDateTime } from './report-format';
+import { FigureAccumulator, Reservoir } from './report-figures';
+import { LocalDateTimes } from './report-format';
 import { parsePeriod, type ReportPeriod } from './report-period';
 import { writeXlsx } from './xlsx-writer';
 
@@ -29,7 +31,7 @@ export interface ReportRequest {
   period: string;
   language: Language;
   outDir: string;
-  /** Called after each page of records with the number read so far (a console job's progress). */
+  /** Called every 5,000 records of the period with the number so far (a console job's progress). */
   onProgress?: (records: number) => Promise<void>;
 }
 
@@ -45,12 +47,18 @@ export interface ReportResult {
   manifestPath: string;
   manifestSha256: string;
   data: ReportData;
+  /** The chain check of each unit, made in the same read as the report (not in the manifest). */
+  verification: ChainReport[];
 }
 
 export const REPORT_FILES = ['report.xlsx', 'report.docx', 'interactions.csv'] as const;
 const SAMPLE_SIZE = 200;
+const PROGRESS_ROWS = 5000;
 
-/** The period reports: one streaming pass over the records feeds the figures, the sample and the CSV. */
+/**
+ * The period reports: one read of each unit's log in chain order checks the chain and feeds the
+ * figures, the sample and the CSV as it streams; the XLSX and the DOCX are written from the figures.
+ */
 @Injectable()
 export class ReportsService {
   constructor(
@@ -102,7 +110,7 @@ export class ReportsService {
       t('column.hash'),
     ]);
     const total = new FigureAccumulator();
-    const sample = new Reservoir<ReportRow>(SAMPLE_SIZE, `${request.unitId}|${period.label}`);
+    const sample = new Reservoir<LogRecord>(SAMPLE_SIZE, `${request.unitId}|${period.label}`);
     // One query for the period's tickets; the roll-up's per-unit figures are counted from it.
     const tickets = await this.complaints.forReport(
       units.map((u) => u.id),
@@ -110,33 +118,52 @@ export class ReportsService {
       period.to,
     );
     const contentVersions = new Set<string>();
+    const times = new LocalDateTimes();
     const perUnit: ReportData['perUnit'] = [];
     const chain: ChainPoint[] = [];
+    const verification: ChainReport[] = [];
+    const from = period.from.getTime();
+    const to = period.to.getTime();
     let playgroundTurns = 0;
+    // A console job writes its progress to the database: every 5,000 records of the period, as before.
+    let reported = 0;
+    const progress = async () => {
+      if (!request.onProgress || csv.rows - reported < PROGRESS_ROWS) return;
+      reported = csv.rows;
+      await request.onProgress(csv.rows);
+    };
     try {
       for (const unit of units) {
-        const own = new FigureAccumulator();
-        let firstSeq: number | null = null;
-        let last: ReportRow | null = null;
-        for await (const page of this.interactions.reportRows(unit.id, period.from, period.to)) {
-          for (const row of page) {
-            // The chain position covers every record (retention removes the whole period); the
-            // figures, the sample and the CSV only what citizens did: web chat tried out counts nowhere.
-            firstSeq = firstSeq === null ? row.seq : Math.min(firstSeq, row.seq);
-            if (!last || row.seq > last.seq) last = row;
-            if (row.audience === 'playground') {
-              playgroundTurns++;
-              continue;
+        // Per-unit figures only for the roll-up: in a unit's report they would copy the total's.
+        const own = scope === 'all' ? new FigureAccumulator() : null;
+        let firstSeq = null as number | null;
+        let last = null as LogRecord | null;
+        // The unit's whole chain in one read: every record is checked; those of the period are counted.
+        const read = await this.interactions.readChecked(
+          unit.id,
+          async (page) => {
+            for (const row of page) {
+              if (row.occurredAt < from || row.occurredAt >= to) continue;
+              // The chain position covers every record (retention removes the whole period); the
+              // figures, the sample and the CSV only what citizens did: web chat tried out counts nowhere.
+              firstSeq ??= row.seq;
+              last = row;
+              if (row.audience === 'playground') {
+                playgroundTurns++;
+                continue;
+              }
+              total.add(row);
+              own?.add(row);
+              sample.offer(row);
+              contentVersions.add(row.contentVersion);
+              csv.add(csvRow(row, times));
             }
-            total.add(row);
-            own.add(row);
-            sample.offer(row);
-            contentVersions.add(row.contentVersion);
-            await csv.write(csvRow(row));
-          }
-          await request.onProgress?.(csv.rows);
-        }
-        const head = (await this.interactions.head(unit.id)) ?? { seq: 0, hash: '' };
+            await csv.flush();
+          },
+          progress,
+        );
+        verification.push(read.chain);
+        const head = read.head ?? { seq: 0, hash: '' };
         chain.push({
           unitId: unit.id,
           firstSeq,
@@ -145,7 +172,7 @@ export class ReportsService {
           headSeq: head.seq,
           headHash: head.hash,
         });
-        if (scope === 'all') {
+        if (own) {
           const { byPlanItem: _p, byChannelLanguage: _c, byDay: _d, ...figures } = own.result();
           perUnit.push({
             unit,
@@ -189,6 +216,7 @@ export class ReportsService {
       manifestPath,
       manifestSha256: createHash('sha256').update(text).digest('hex'),
       data,
+      verification,
     };
   }
 }
@@ -202,17 +230,11 @@ function complaintFigures(tickets: { handledInPeriod: boolean }[]): ComplaintFig
   };
 }
 
-function csvRow(r: ReportRow): (string | number | null)[] {
-  let keys: string[] = [];
-  try {
-    keys = JSON.parse(r.replyKeys) as string[];
-  } catch {
-    keys = [];
-  }
+function csvRow(r: LogRecord, times: LocalDateTimes): (string | number | null)[] {
   return [
     r.unitId,
     r.seq,
-    localDateTime(r.occurredAt),
+    times.format(r.occurredAt),
     r.channel,
     r.userKey,
     r.language,
@@ -223,7 +245,7 @@ function csvRow(r: ReportRow): (string | number | null)[] {
     r.planItems.split(',').filter(Boolean).join(' '),
     r.satisfaction,
     r.latencyMs,
-    keys.join(' '),
+    Array.isArray(r.replyKeys) ? r.replyKeys.join(' ') : '',
     r.contentVersion,
     r.userText,
     r.hash,
