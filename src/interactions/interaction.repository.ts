@@ -9,7 +9,7 @@ import { InteractionRetentionEntity } from './interaction-retention.entity';
 import { InteractionRecordEntity } from './interaction-record.entity';
 import type { LogRecord } from './log-record';
 
-const RECORD_COLUMNS = [
+const INSERT_COLUMNS = [
   'unitId',
   'seq',
   'occurredAt',
@@ -62,7 +62,7 @@ export class InteractionRepository {
     await this.db.insertRows(
       manager,
       'interaction_record',
-      RECORD_COLUMNS,
+      INSERT_COLUMNS,
       records.map((r) => [
         r.unitId,
         r.seq,
