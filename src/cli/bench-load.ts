@@ -927,7 +927,7 @@ function options(argv: string[]): Options {
   const databaseUrl = value('database-url');
   if (databaseUrl && !/^postgres(ql)?:\/\/.+/.test(databaseUrl))
     throw new UsageError(`--database-url must be postgres://...\n${USAGE}`);
-  const sqliteDrivers = (value('sqlite-drivers') ?? 'sqlite3')
+  const sqliteDrivers = (value('sqlite-drivers') ?? 'better-sqlite3,sqlite3')
     .split(',')
     .map((s) => s.trim())
     .filter(Boolean);
@@ -1008,8 +1008,6 @@ async function main(): Promise<number> {
     if (!opts.databaseUrl) notes.push(`${kind} skipped: no --database-url given.`);
     else targets.push({ label: kind === 'pg2' ? 'PostgreSQL, 2 instances' : 'PostgreSQL', kind });
   }
-  if (opts.sqliteDrivers.some((d) => d !== 'sqlite3') && opts.only.has('sqlite'))
-    notes.push('SQLITE_DRIVER is passed to the app; an app that does not read it runs its default driver.');
 
   const graph = await startServer(['graph']);
   const bareServer = await startServer(['bare', SECRET]);

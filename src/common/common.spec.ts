@@ -1,4 +1,6 @@
 import { AsyncMutex } from './async-mutex';
+import { GroupCommit } from './group-commit';
+import { TurnTaking } from './turn-taking';
 import { currentCorrelationId, withCorrelationId } from './correlation';
 import { JsonLogger } from './json-logger';
 import { scrubLogText } from './scrub';
@@ -62,6 +64,67 @@ describe('concurrency helpers', () => {
       });
     await Promise.all([step('a', 20), step('b', 1), step('c', 5)]);
     expect(log).toEqual(['a:in', 'a:out', 'b:in', 'b:out', 'c:in', 'c:out']);
+  });
+
+  it('should let an urgent AsyncMutex waiter go before the others, and waiters of one kind in order', async () => {
+    const mutex = new AsyncMutex();
+    const log: string[] = [];
+    const step = (name: string, urgent = false) =>
+      mutex.runExclusive(async () => {
+        log.push(name);
+        await new Promise((r) => setTimeout(r, 2));
+      }, urgent);
+    await Promise.all([step('holder'), step('n1'), step('n2'), step('u1', true), step('u2', true)]);
+    expect(log).toEqual(['holder', 'u1', 'u2', 'n1', 'n2']);
+  });
+
+  it('should commit items handed to GroupCommit during a flush together in the next one', async () => {
+    const batches: number[][] = [];
+    const group = new GroupCommit<number, number>(async (items) => {
+      batches.push(items);
+      await new Promise((r) => setTimeout(r, 5));
+      return items.map((i) =>
+        i === 13 ? { ok: false, error: new Error('thirteen') } : { ok: true, value: i * 2 },
+      );
+    }, 3);
+    const first = group.add(1);
+    await new Promise((r) => setImmediate(r));
+    const rest = [2, 3, 13, 5].map((i) => group.add(i).catch((e: Error) => e.message));
+    expect(await first).toBe(2);
+    expect(await Promise.all(rest)).toEqual([4, 6, 'thirteen', 10]);
+    // The first alone; the next four arrived while it ran: one batch up to the limit, then the rest.
+    expect(batches).toEqual([[1], [2, 3, 13], [5]]);
+    await group.idle();
+    expect(group.size).toBe(0);
+  });
+
+  it('should fail every item of a GroupCommit batch whose flush throws, and go on with the next', async () => {
+    let calls = 0;
+    const group = new GroupCommit<number, number>(async (items) => {
+      calls++;
+      if (calls === 1) throw new Error('disk full');
+      return items.map((value) => ({ ok: true, value }));
+    });
+    await expect(group.add(1)).rejects.toThrow('disk full');
+    await expect(group.add(2)).resolves.toBe(2);
+  });
+
+  it('should give TurnTaking callers one loop iteration each, with I/O callbacks between them', async () => {
+    const turns = new TurnTaking();
+    const log: string[] = [];
+    const take = async (name: string) => {
+      await turns.next();
+      log.push(name);
+      // An I/O-phase callback queued during this turn runs before the next turn.
+      setTimeout(() => log.push(`timer after ${name}`), 0);
+      const until = Date.now() + 2;
+      while (Date.now() < until); // a synchronous stretch, as a turn's classifier is
+    };
+    await Promise.all([take('a'), take('b'), take('c')]);
+    await new Promise((r) => setTimeout(r, 5));
+    expect(log.filter((l) => !l.startsWith('timer'))).toEqual(['a', 'b', 'c']);
+    expect(log.indexOf('timer after a')).toBeLessThan(log.indexOf('b'));
+    expect(log.indexOf('timer after b')).toBeLessThan(log.indexOf('c'));
   });
 
   it('should keep the correlation id through awaits', async () => {

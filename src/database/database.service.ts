@@ -79,8 +79,10 @@ export class DatabaseService implements OnModuleInit, OnApplicationShutdown {
     }
   }
 
-  async transaction<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
-    if (this.kind === 'sqlite') return this.writeLock.runExclusive(() => this.dataSource.transaction(work));
+  /** `urgent`: SQLite's write queue serves it before every waiter that is not (a webhook's acknowledgement). */
+  async transaction<T>(work: (manager: EntityManager) => Promise<T>, urgent = false): Promise<T> {
+    if (this.kind === 'sqlite')
+      return this.writeLock.runExclusive(() => this.dataSource.transaction(work), urgent);
     return this.dataSource.transaction(work);
   }
 

@@ -37,6 +37,7 @@ export class InboxRepository {
    */
   async insertNew(events: NewInboxEvent[]): Promise<{ id: number; duplicate: boolean; status: string }[]> {
     if (!events.length) return [];
+    // The platform waits on this commit for its 200: it goes before turns and claims (urgent).
     return this.db.transaction(async (manager) => {
       const keyOf = (e: { channel: string; externalId: string }) => `${e.channel}\u0000${e.externalId}`;
       const first = new Map<string, NewInboxEvent>();
@@ -82,7 +83,7 @@ export class InboxRepository {
         out.push({ id: existing.id, duplicate: true, status: existing.status });
       }
       return out;
-    });
+    }, true);
   }
 
   /** Makes in-flight rows claimable again after a crash (all of them on SQLite: one process). */
