@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { In, type EntityManager } from 'typeorm';
 import { LeaseLostError } from '../common/errors';
+import { readDate, readJson, readNumber, readText } from '../database/columns-read';
 import { DatabaseService } from '../database/database.service';
 import { InboxEventEntity } from './inbox-event.entity';
 
@@ -119,7 +120,7 @@ export class InboxRepository {
     const open = this.db.kind === 'sqlite' ? ' INDEXED BY "ix_inbox_open"' : '';
     // In a transaction so that SQLite's one connection runs it between, never inside, other writes.
     const rows = await this.db.transaction((manager) =>
-      this.db.returning<{ id: number | string; conversationKey: string }>(
+      this.db.returning<Record<string, unknown>>(
         manager,
         this.sql(`UPDATE "inbox_event" SET "status" = 'processing', "lockedBy" = $1, "lockedUntil" = $2,
           "attempts" = "attempts" + 1
@@ -130,13 +131,14 @@ export class InboxRepository {
             AND NOT EXISTS (SELECT 1 FROM "inbox_event" p WHERE p."conversationKey" = e."conversationKey"
                             AND p."id" < e."id" AND p."status" IN ('pending', 'processing'))
           ORDER BY e."id" LIMIT $5${lock}`)}
-        RETURNING "id", "conversationKey"`),
+        RETURNING *`),
         [owner, now.getTime() + leaseMs, now.getTime(), now.getTime(), limit],
       ),
     );
     if (!rows.length) return [];
+    const claimed = rows.map(toInboxEvent).sort((a, b) => a.id - b.id);
     // A conversation this worker is still running (its claim outlived the lease): give it back.
-    const mine = rows.filter((r) => skipKeys.has(r.conversationKey)).map((r) => Number(r.id));
+    const mine = claimed.filter((r) => skipKeys.has(r.conversationKey)).map((r) => r.id);
     if (mine.length) {
       await this.db.transaction((manager) =>
         manager.query(
@@ -146,9 +148,7 @@ export class InboxRepository {
         ),
       );
     }
-    const ids = rows.map((r) => Number(r.id)).filter((id) => !mine.includes(id));
-    if (!ids.length) return [];
-    return this.db.manager.find(InboxEventEntity, { where: { id: In(ids) }, order: { id: 'ASC' } });
+    return claimed.filter((r) => !mine.includes(r.id));
   }
 
   /**
@@ -231,4 +231,29 @@ export class InboxRepository {
   private sql(text: string): string {
     return this.db.kind === 'sqlite' ? text.replace(/\$\d+/g, '?') : text;
   }
+}
+
+/** A row as the claim's RETURNING gives it (no entity hydration on the hot path). */
+function toInboxEvent(r: Record<string, unknown>): InboxEventEntity {
+  return Object.assign(new InboxEventEntity(), {
+    id: readNumber(r.id),
+    channel: String(r.channel),
+    externalId: String(r.externalId),
+    unitId: readText(r.unitId),
+    userId: String(r.userId),
+    conversationKey: String(r.conversationKey),
+    kind: String(r.kind),
+    text: readText(r.text),
+    payload: readText(r.payload),
+    meta: readJson<Record<string, string>>(r.meta),
+    occurredAt: readDate(r.occurredAt)!,
+    receivedAt: readDate(r.receivedAt)!,
+    status: String(r.status) as InboxEventEntity['status'],
+    attempts: readNumber(r.attempts),
+    lockedUntil: readDate(r.lockedUntil),
+    lockedBy: readText(r.lockedBy),
+    lastError: readText(r.lastError),
+    processedAt: readDate(r.processedAt),
+    correlationId: readText(r.correlationId),
+  });
 }

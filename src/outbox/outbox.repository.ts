@@ -2,7 +2,9 @@ import { Injectable } from '@nestjs/common';
 import { In, type EntityManager } from 'typeorm';
 import { LeaseLostError } from '../common/errors';
 import type { Settled } from '../common/group-commit';
+import { readDate, readJson, readNumber, readText } from '../database/columns-read';
 import { DatabaseService } from '../database/database.service';
+import type { OutboundMessage } from '../messaging/outbound-message';
 import { OutboxAttemptEntity } from './outbox-attempt.entity';
 import { OutboxMessageEntity, type OutboxStatus } from './outbox-message.entity';
 
@@ -134,9 +136,9 @@ export class OutboxRepository {
     const marks = channels.map((_, i) => `$${i + 4}`).join(', ');
     const which = typeof channel === 'string' ? `m."channel" = $4` : `m."channel" NOT IN (${marks})`;
     const limitMark = `$${channels.length + 4}`;
-    const attempts = await this.db.transaction(async (manager) => {
+    return this.db.transaction(async (manager) => {
       // While sending, nextAttemptAt is the lease expiry: an expired send is taken over.
-      const rows = await this.db.returning<{ id: number | string }>(
+      const rows = await this.db.returning<Record<string, unknown>>(
         manager,
         this.sql(`UPDATE "outbox_message" SET "status" = 'sending', "lockedBy" = $1,
             "nextAttemptAt" = $2, "attempts" = "attempts" + 1
@@ -145,29 +147,21 @@ export class OutboxRepository {
               AND NOT EXISTS (SELECT 1 FROM "outbox_message" p WHERE p."conversationId" = m."conversationId"
                               AND p."id" < m."id" AND p."status" IN ('pending', 'sending'))
             ORDER BY m."id" LIMIT ${limitMark}${lock}`)}
-          RETURNING "id"`),
+          RETURNING *`),
         [owner, now.getTime() + leaseMs, now.getTime(), ...channels, limit],
       );
       if (!rows.length) return [];
-      const ids = rows.map((r) => Number(r.id)).sort((a, b) => a - b);
+      const messages = rows.map(toOutboxMessage).sort((x, y) => x.id - y.id);
       const opened = await this.db.insertRows<{ id: number | string; outboxId: number | string }>(
         manager,
         'outbox_attempt',
         ['outboxId', 'startedAt'],
-        ids.map((id) => [id, now.getTime()]),
+        messages.map((m) => [m.id, now.getTime()]),
         'RETURNING "id", "outboxId"',
       );
-      return opened.map((a) => ({ outboxId: Number(a.outboxId), attemptId: Number(a.id) }));
+      const attemptOf = new Map(opened.map((o) => [Number(o.outboxId), Number(o.id)]));
+      return messages.map((message) => ({ message, attemptId: attemptOf.get(message.id)! }));
     });
-    if (!attempts.length) return [];
-    const messages = await this.db.manager.find(OutboxMessageEntity, {
-      where: { id: In(attempts.map((a) => a.outboxId)) },
-    });
-    const byId = new Map(messages.map((m) => [m.id, m]));
-    return attempts
-      .filter((a) => byId.has(a.outboxId))
-      .sort((a, b) => a.outboxId - b.outboxId)
-      .map((a) => ({ message: byId.get(a.outboxId)!, attemptId: a.attemptId }));
   }
 
   /**
@@ -322,4 +316,30 @@ export class OutboxRepository {
   private sql(text: string): string {
     return this.db.kind === 'sqlite' ? text.replace(/\$\d+/g, '?') : text;
   }
+}
+
+/** A row as the claim's RETURNING gives it (no entity hydration on the hot path). */
+function toOutboxMessage(r: Record<string, unknown>): OutboxMessageEntity {
+  return Object.assign(new OutboxMessageEntity(), {
+    id: readNumber(r.id),
+    unitId: String(r.unitId),
+    channel: String(r.channel),
+    conversationId: String(r.conversationId),
+    recipientId: String(r.recipientId),
+    inboxEventId: r.inboxEventId === null ? null : readNumber(r.inboxEventId),
+    userMessageAt: readDate(r.userMessageAt),
+    position: readNumber(r.position),
+    partsSent: readNumber(r.partsSent),
+    origin: String(r.origin),
+    message: readJson<OutboundMessage>(r.message)!,
+    status: String(r.status) as OutboxStatus,
+    attempts: readNumber(r.attempts),
+    nextAttemptAt: readDate(r.nextAttemptAt)!,
+    lastError: readText(r.lastError),
+    platformMessageId: readText(r.platformMessageId),
+    createdAt: readDate(r.createdAt)!,
+    sentAt: readDate(r.sentAt),
+    lockedBy: readText(r.lockedBy),
+    correlationId: readText(r.correlationId),
+  });
 }
