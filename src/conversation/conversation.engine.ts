@@ -236,7 +236,7 @@ export class ConversationEngine implements InboxHandler, OnModuleInit {
         audience: audienceOf(unit, event.channel),
       },
     });
-    if (rendered.messages.length) this.outbox.notify();
+    if (rendered.messages.length) this.outbox.notify([event.channel]);
 
     return {
       inboxEventId,

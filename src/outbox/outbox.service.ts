@@ -38,6 +38,8 @@ export class OutboxService implements OnApplicationBootstrap, BeforeApplicationS
   private readonly logger = new Logger(OutboxService.name);
   private readonly senders = new Map<string, ChannelSender>();
   private readonly inFlight = new Map<string, number>();
+  /** Lanes that may have messages to claim ('' is every channel without a sender). */
+  private readonly due = new Set<string>();
   /** Attempts' results that finish together are recorded in one transaction. */
   private readonly finishes = new GroupCommit<FinishedAttempt, void>(
     (items) => this.repository.finishMany(items, this.owner),
@@ -60,7 +62,10 @@ export class OutboxService implements OnApplicationBootstrap, BeforeApplicationS
     private readonly config: AppConfig,
     private readonly notifier: DatabaseNotifier,
   ) {
-    notifier.subscribe('outbox', () => this.nudge());
+    notifier.subscribe('outbox', () => {
+      this.markAllDue();
+      this.nudge();
+    });
   }
 
   /** The channel registry plugs each channel's sender in at start-up (the outbox imports no channel). */
@@ -79,8 +84,13 @@ export class OutboxService implements OnApplicationBootstrap, BeforeApplicationS
     );
   }
 
-  /** Call after the enqueuing transaction committed: wakes our dispatcher and the other instances'. */
-  notify(): void {
+  /**
+   * Call after the enqueuing transaction committed, naming the channels written to: wakes our
+   * dispatcher for those and the other instances' for all.
+   */
+  notify(channels?: string[]): void {
+    if (!channels) this.markAllDue();
+    else for (const channel of channels) this.due.add(this.senders.has(channel) ? channel : '');
     this.nudge();
     this.notifier.notify('outbox');
   }
@@ -164,18 +174,13 @@ export class OutboxService implements OnApplicationBootstrap, BeforeApplicationS
   }
 
   private async run(): Promise<void> {
+    this.markAllDue();
     while (!this.stopped) {
       this.woken = false;
-      let drained = true;
-      const lanes: [string | { except: string[] }, number][] = [...this.senders].map(([channel, sender]) => [
-        channel,
-        this.limitOf(sender),
-      ]);
-      lanes.push([{ except: [...this.senders.keys()] }, DEFAULT_CONCURRENCY]);
-      for (const [lane, limit] of lanes) {
+      for (const [lane, limit] of this.lanes()) {
         const name = typeof lane === 'string' ? lane : '';
         const free = limit - (this.inFlight.get(name) ?? 0);
-        if (free <= 0) continue;
+        if (free <= 0 || !this.due.has(name)) continue;
         let claimed: { message: OutboxMessageEntity; attemptId: number }[] = [];
         try {
           claimed = await this.repository.claim(
@@ -188,22 +193,43 @@ export class OutboxService implements OnApplicationBootstrap, BeforeApplicationS
         } catch (error) {
           if (!this.stopped) this.logger.error({ msg: 'outbox claim failed', error: errorMessage(error) });
         }
-        // A full claim may have left more behind: go round again before sleeping.
-        if (claimed.length === free) drained = false;
+        // Fewer than asked for: the lane is drained until new work is signalled or the next poll.
+        if (claimed.length < free) this.due.delete(name);
         for (const { message, attemptId } of claimed) this.start(message, attemptId, name, limit);
       }
-      if (drained && !this.woken) {
-        await new Promise<void>((resolve) => {
-          const timer = setTimeout(resolve, POLL_MS);
+      const more = this.lanes().some(([lane, limit]) => {
+        const name = typeof lane === 'string' ? lane : '';
+        return this.due.has(name) && limit - (this.inFlight.get(name) ?? 0) > 0;
+      });
+      if (!more && !this.woken) {
+        const polled = await new Promise<boolean>((resolve) => {
+          const timer = setTimeout(() => resolve(true), POLL_MS);
           this.wake = () => {
             clearTimeout(timer);
-            resolve();
+            resolve(false);
           };
         });
+        // The poll finds what no signal announced: retries come due, other instances' leftovers.
+        if (polled) this.markAllDue();
       }
       // Sends that finish together are one wake-up and one claim, not one each.
       await new Promise((resolve) => setImmediate(resolve));
     }
+  }
+
+  /** Each channel with a sender, at its concurrency, then every other channel (none should have rows). */
+  private lanes(): [string | { except: string[] }, number][] {
+    const lanes: [string | { except: string[] }, number][] = [...this.senders].map(([channel, sender]) => [
+      channel,
+      this.limitOf(sender),
+    ]);
+    lanes.push([{ except: [...this.senders.keys()] }, DEFAULT_CONCURRENCY]);
+    return lanes;
+  }
+
+  private markAllDue(): void {
+    for (const channel of this.senders.keys()) this.due.add(channel);
+    this.due.add('');
   }
 
   private nudge(): void {
@@ -225,7 +251,7 @@ export class OutboxService implements OnApplicationBootstrap, BeforeApplicationS
       this.inFlight.set(channel, left);
       this.running.delete(task);
       // Claim again once half the lane is free, not after every send: one claim then takes many.
-      if (left <= limit / 2 || this.stopped) this.nudge();
+      if ((left <= limit / 2 && this.due.has(channel)) || this.stopped) this.nudge();
     });
     this.running.add(task);
   }
