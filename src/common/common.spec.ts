@@ -98,6 +98,34 @@ describe('concurrency helpers', () => {
     expect(group.size).toBe(0);
   });
 
+  it('should hold a GroupCommit batch while `ready` says more is coming, and not past the hold limit', async () => {
+    const batches: number[][] = [];
+    let expected = 3;
+    const group = new GroupCommit<number, number>(
+      (items) => {
+        batches.push(items);
+        return Promise.resolve(items.map((value) => ({ ok: true as const, value })));
+      },
+      10,
+      () => pendingCount() >= expected,
+      50,
+    );
+    let handed = 0;
+    const pendingCount = () => handed - batches.flat().length;
+    const add = (i: number) => (handed++, group.add(i));
+    const first = add(1);
+    await new Promise((r) => setTimeout(r, 5));
+    const second = add(2);
+    await new Promise((r) => setTimeout(r, 5));
+    await Promise.all([first, second, add(3)]);
+    // Held until the third arrived: one batch.
+    expect(batches).toEqual([[1, 2, 3]]);
+    // Nothing else is coming: the hold gives up after its limit and commits the one item.
+    expected = 99;
+    await add(4);
+    expect(batches).toEqual([[1, 2, 3], [4]]);
+  });
+
   it('should fail every item of a GroupCommit batch whose flush throws, and go on with the next', async () => {
     let calls = 0;
     const group = new GroupCommit<number, number>(async (items) => {

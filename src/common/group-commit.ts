@@ -19,9 +19,17 @@ export class GroupCommit<I, O> {
   private scheduled = false;
   private idleWaiters: (() => void)[] = [];
 
+  private holdingSince = 0;
+
+  /**
+   * `ready` (optional) says whether to flush now or let the batch fill a little longer: it is asked
+   * at each loop iteration, until it agrees, the batch is full, or `maxHoldMs` has passed.
+   */
   constructor(
     private readonly flush: (items: I[]) => Promise<Settled<O>[]>,
     private readonly maxBatch = 256,
+    private readonly ready?: () => boolean,
+    private readonly maxHoldMs = 10,
   ) {}
 
   add(item: I): Promise<O> {
@@ -53,6 +61,11 @@ export class GroupCommit<I, O> {
     // and nothing waits a fixed delay.
     setImmediate(() => {
       this.scheduled = false;
+      if (this.ready && this.queue.length < this.maxBatch && !this.ready()) {
+        this.holdingSince ||= Date.now();
+        if (Date.now() - this.holdingSince < this.maxHoldMs) return this.schedule();
+      }
+      this.holdingSince = 0;
       void this.run();
     });
   }

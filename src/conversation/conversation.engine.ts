@@ -3,6 +3,7 @@ import { performance } from 'node:perf_hooks';
 import { Inject, Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import { Clock } from '../common/clock';
 import { errorMessage } from '../common/errors';
+import { TurnTaking } from '../common/turn-taking';
 import { SecretBox } from '../common/secret-box';
 import { AppConfig } from '../config/app-config';
 import { DatabaseService } from '../database/database.service';
@@ -45,6 +46,7 @@ export class ConversationEngine implements InboxHandler, OnModuleInit {
   private readonly logger = new Logger(ConversationEngine.name);
   private readonly intents = new Map<string, Intent>();
   private readonly contacts: SecretBox;
+  private readonly turns = new TurnTaking();
 
   constructor(
     @Inject(INTENTS) intents: Intent[],
@@ -68,7 +70,19 @@ export class ConversationEngine implements InboxHandler, OnModuleInit {
     this.worker.setHandler(this);
   }
 
-  async handle(event: InboundEvent, inboxEventId: number, ack: InboxAck): Promise<TurnResult> {
+  handle(event: InboundEvent, inboxEventId: number, ack: InboxAck): Promise<TurnResult> {
+    return this.committer.during(async () => {
+      // One turn per loop iteration: webhooks are read between any two turns (see TurnTaking).
+      await this.turns.next();
+      return this.handleWithRetry(event, inboxEventId, ack);
+    });
+  }
+
+  private async handleWithRetry(
+    event: InboundEvent,
+    inboxEventId: number,
+    ack: InboxAck,
+  ): Promise<TurnResult> {
     for (let attempt = 1; ; attempt++) {
       try {
         return await this.turn(event, inboxEventId, ack);

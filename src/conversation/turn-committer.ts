@@ -21,16 +21,42 @@ const OK: Settled<void> = { ok: true, value: undefined };
  */
 @Injectable()
 export class TurnCommitter {
-  private readonly group = new GroupCommit<TurnWrite, void>((turns) => this.flush(turns), 128);
+  /** Turns under way (between during()'s start and end), those waiting on a commit included. */
+  private active = 0;
+  private waiting = 0;
+  // A batch is committed once every turn under way waits on it: the turns one commit released,
+  // and that take the event loop one after the other, commit together again.
+  private readonly group = new GroupCommit<TurnWrite, void>(
+    (turns) => this.flush(turns),
+    // A batch's statements run without a break on a synchronous driver: bounded, so webhooks wait
+    // at most a few milliseconds.
+    32,
+    () => this.waiting >= this.active,
+  );
 
   constructor(
     private readonly db: DatabaseService,
     private readonly interactions: InteractionsService,
   ) {}
 
+  /** Runs a turn, counting it as under way until it ends (committed, failed or with nothing to write). */
+  async during<T>(turn: () => Promise<T>): Promise<T> {
+    this.active++;
+    try {
+      return await turn();
+    } finally {
+      this.active--;
+    }
+  }
+
   /** Resolves once the turn is committed; rejects with the turn's own error. */
-  commit(turn: TurnWrite): Promise<void> {
-    return this.group.add(turn);
+  async commit(turn: TurnWrite): Promise<void> {
+    this.waiting++;
+    try {
+      await this.group.add(turn);
+    } finally {
+      this.waiting--;
+    }
   }
 
   private async flush(turns: TurnWrite[]): Promise<Settled<void>[]> {

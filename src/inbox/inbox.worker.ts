@@ -9,7 +9,6 @@ import type { EntityManager } from 'typeorm';
 import { Clock, daysBefore } from '../common/clock';
 import { newCorrelationId, withCorrelationId } from '../common/correlation';
 import { errorMessage } from '../common/errors';
-import { TurnTaking } from '../common/turn-taking';
 import { AppConfig } from '../config/app-config';
 import { DatabaseService } from '../database/database.service';
 import type { InboundEvent } from '../messaging/inbound-event';
@@ -55,7 +54,6 @@ export class InboxWorker implements OnApplicationBootstrap, BeforeApplicationShu
     { resolve: (r: TurnResult) => void; reject: (e: Error) => void }[]
   >();
   private stopped = true;
-  private readonly turns = new TurnTaking();
   private wake?: () => void;
   /** Set by a wake-up that came while the loop was not asleep (it was claiming): don't sleep then. */
   private woken = false;
@@ -227,7 +225,6 @@ export class InboxWorker implements OnApplicationBootstrap, BeforeApplicationShu
   private async process(row: InboxEventEntity): Promise<void> {
     try {
       if (!this.handler) throw new Error('no inbox handler registered');
-      await this.turns.next();
       const event = this.inbox.decode(row);
       const result = await this.handler.handle(event, row.id, {
         complete: (manager, redactedText) => this.inbox.complete(manager, row.id, this.owner, redactedText),
