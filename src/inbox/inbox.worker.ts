@@ -32,6 +32,8 @@ export interface InboxHandler {
 const PURGE_EVERY_MS = 3_600_000;
 const POLL_MS = 500;
 const MAX_ATTEMPTS = 5;
+/** How long work already under way may still take once the grace is over. */
+const IN_FLIGHT_DRAIN_MS = 5_000;
 
 /** waitFor's rejection when the turn did not finish in time: not a failure, the event stays queued. */
 export class TurnTimeoutError extends Error {
@@ -124,9 +126,11 @@ export class InboxWorker implements OnApplicationBootstrap, BeforeApplicationShu
     }
     this.stopped = true;
     this.nudge();
+    // Turns already under way commit even past the grace (milliseconds each), so none is cut off by
+    // the database closing under it; only a turn stuck longer than the drain is left to its lease.
     await Promise.race([
       Promise.allSettled([this.loop, ...this.running.values()]),
-      new Promise((resolve) => setTimeout(resolve, Math.max(0, deadline - Date.now())).unref()),
+      new Promise((resolve) => setTimeout(resolve, IN_FLIGHT_DRAIN_MS).unref()),
     ]);
     clearInterval(this.heartbeat);
     clearInterval(this.purgeTimer);

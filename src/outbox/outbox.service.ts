@@ -131,7 +131,10 @@ export class OutboxService implements OnApplicationBootstrap, BeforeApplicationS
   async beforeApplicationShutdown(): Promise<void> {
     this.stopped = true;
     this.nudge();
-    const grace = new Promise((resolve) => setTimeout(resolve, this.config.env.SHUTDOWN_GRACE_MS).unref());
+    // A send under way is waited for (its HTTP call is bounded by CHANNEL_HTTP_TIMEOUT_MS) and its
+    // result recorded before the database closes: a send recorded as done is never sent again.
+    const wait = Math.max(this.config.env.SHUTDOWN_GRACE_MS, this.config.env.CHANNEL_HTTP_TIMEOUT_MS + 1000);
+    const grace = new Promise((resolve) => setTimeout(resolve, wait).unref());
     await Promise.race([Promise.allSettled([this.loop, ...this.running]), grace]);
     clearInterval(this.heartbeat);
     clearInterval(this.purgeTimer);
