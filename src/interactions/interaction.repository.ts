@@ -162,31 +162,8 @@ export class InteractionRepository {
   }
 }
 
-const RECORD_COLUMNS = [
-  'id',
-  'unitId',
-  'seq',
-  'occurredAt',
-  'channel',
-  'conversationId',
-  'userKey',
-  'language',
-  'intent',
-  'topic',
-  'confidence',
-  'userText',
-  'replyText',
-  'replyKeys',
-  'contentVersion',
-  'planItems',
-  'outcome',
-  'satisfaction',
-  'latencyMs',
-  'inboxEventId',
-  'audience',
-  'prevHash',
-  'hash',
-] as const;
+/** What a read of the log returns: the row id, then the inserted columns. */
+const RECORD_COLUMNS = ['id', ...INSERT_COLUMNS] as const;
 
 type Value = string | number | null;
 const text = (v: Value) => (v === null ? null : String(v));
