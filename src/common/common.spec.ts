@@ -1,6 +1,7 @@
 import { AsyncMutex } from './async-mutex';
 import { GroupCommit } from './group-commit';
 import { TurnTaking } from './turn-taking';
+import { WakeUp } from './wake-up';
 import { currentCorrelationId, withCorrelationId } from './correlation';
 import { JsonLogger } from './json-logger';
 import { scrubLogText } from './scrub';
@@ -153,6 +154,19 @@ describe('concurrency helpers', () => {
     expect(log.filter((l) => !l.startsWith('timer'))).toEqual(['a', 'b', 'c']);
     expect(log.indexOf('timer after a')).toBeLessThan(log.indexOf('b'));
     expect(log.indexOf('timer after b')).toBeLessThan(log.indexOf('c'));
+  });
+
+  it('should keep a WakeUp nudge that came while awake, and end a sleep at a nudge or at the poll', async () => {
+    const wake = new WakeUp();
+    wake.begin();
+    wake.nudge(); // arrived while the loop was claiming
+    expect(await wake.sleep(10_000)).toBe(false);
+    wake.begin();
+    const sleeping = wake.sleep(10_000);
+    wake.nudge();
+    expect(await sleeping).toBe(false);
+    wake.begin();
+    expect(await wake.sleep(1)).toBe(true);
   });
 
   it('should keep the correlation id through awaits', async () => {

@@ -9,6 +9,7 @@ import type { EntityManager } from 'typeorm';
 import { Clock, daysBefore } from '../common/clock';
 import { newCorrelationId, withCorrelationId } from '../common/correlation';
 import { errorMessage } from '../common/errors';
+import { WakeUp } from '../common/wake-up';
 import { AppConfig } from '../config/app-config';
 import { DatabaseService } from '../database/database.service';
 import type { InboundEvent } from '../messaging/inbound-event';
@@ -56,9 +57,7 @@ export class InboxWorker implements OnApplicationBootstrap, BeforeApplicationShu
     { resolve: (r: TurnResult) => void; reject: (e: Error) => void }[]
   >();
   private stopped = true;
-  private wake?: () => void;
-  /** Set by a wake-up that came while the loop was not asleep (it was claiming): don't sleep then. */
-  private woken = false;
+  private readonly wakeUp = new WakeUp();
   private loop?: Promise<void>;
   private heartbeat?: NodeJS.Timeout;
   private purgeTimer?: NodeJS.Timeout;
@@ -176,7 +175,7 @@ export class InboxWorker implements OnApplicationBootstrap, BeforeApplicationShu
 
   private async run(): Promise<void> {
     while (!this.stopped) {
-      this.woken = false;
+      this.wakeUp.begin();
       const free = this.config.env.INBOX_CONCURRENCY - this.running.size;
       let claimed: InboxEventEntity[] = [];
       if (free > 0) {
@@ -195,23 +194,14 @@ export class InboxWorker implements OnApplicationBootstrap, BeforeApplicationShu
       for (const row of claimed) this.start(row);
       // Sleep when the queue is drained (less came than asked for) or every slot is taken, unless
       // something arrived or finished while claiming.
-      if ((claimed.length < free || free <= 0) && !this.woken) {
-        await new Promise<void>((resolve) => {
-          const timer = setTimeout(resolve, POLL_MS);
-          this.wake = () => {
-            clearTimeout(timer);
-            resolve();
-          };
-        });
-      }
+      if (claimed.length < free || free <= 0) await this.wakeUp.sleep(POLL_MS);
       // Turns committed together finish together: one claim for all of them, not one each.
       await new Promise((resolve) => setImmediate(resolve));
     }
   }
 
   private nudge(): void {
-    this.woken = true;
-    this.wake?.();
+    this.wakeUp.nudge();
   }
 
   private start(row: InboxEventEntity): void {

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
+import { readText } from '../database/columns-read';
 import { DatabaseService } from '../database/database.service';
 import { jsonRowsSql } from '../database/json-rows';
 import type { Audience } from '../messaging/audience';
@@ -166,7 +167,6 @@ export class InteractionRepository {
 const RECORD_COLUMNS = ['id', ...INSERT_COLUMNS] as const;
 
 type Value = string | number | null;
-const text = (v: Value) => (v === null ? null : String(v));
 const num = (v: Value) => (v === null ? null : Number(v));
 
 /** The values the entity would have given the hash: replyKeys parsed, a NULL audience absent. */
@@ -182,19 +182,19 @@ function toLogRecord(values: unknown[]): LogRecord {
     userKey: String(v[6]),
     language: String(v[7]),
     intent: String(v[8]),
-    topic: text(v[9]),
+    topic: readText(v[9]),
     confidence: num(v[10]),
-    userText: text(v[11]),
+    userText: readText(v[11]),
     replyText: String(v[12]),
     replyKeys: parseReplyKeys(String(v[13])),
     contentVersion: String(v[14]),
     planItems: String(v[15] ?? ''),
     outcome: String(v[16]),
-    satisfaction: text(v[17]),
+    satisfaction: readText(v[17]),
     latencyMs: Number(v[18]),
     inboxEventId: num(v[19]),
     // Whatever it holds is hashed (an edited value must fail); only NULL is absent.
-    audience: (text(v[20]) ?? undefined) as Audience | undefined,
+    audience: (readText(v[20]) ?? undefined) as Audience | undefined,
     prevHash: String(v[21]),
     hash: String(v[22]),
   };

@@ -68,7 +68,11 @@ export class InteractionsService {
    */
   async appendMany(manager: EntityManager, drafts: InteractionDraft[]): Promise<void> {
     const byUnit = new Map<string, InteractionDraft[]>();
-    for (const draft of drafts) byUnit.set(draft.unitId, [...(byUnit.get(draft.unitId) ?? []), draft]);
+    for (const draft of drafts) {
+      const list = byUnit.get(draft.unitId);
+      if (list) list.push(draft);
+      else byUnit.set(draft.unitId, [draft]);
+    }
     // One order of units for every instance, so two batches never wait on each other's heads in a cycle.
     for (const unitId of [...byUnit.keys()].sort()) {
       const head = await this.repository.lockHead(manager, unitId);

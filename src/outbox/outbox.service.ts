@@ -9,6 +9,7 @@ import type { EntityManager } from 'typeorm';
 import { Clock, daysBefore } from '../common/clock';
 import { currentCorrelationId, newCorrelationId, withCorrelationId } from '../common/correlation';
 import { errorMessage } from '../common/errors';
+import { WakeUp } from '../common/wake-up';
 import { GroupCommit } from '../common/group-commit';
 import { AppConfig } from '../config/app-config';
 import { DatabaseNotifier } from '../database/database-notifier';
@@ -47,9 +48,7 @@ export class OutboxService implements OnApplicationBootstrap, BeforeApplicationS
   );
   private readonly running = new Set<Promise<void>>();
   private stopped = true;
-  private wake?: () => void;
-  /** Set by a wake-up that came while the loop was not asleep (it was claiming): don't sleep then. */
-  private woken = false;
+  private readonly wakeUp = new WakeUp();
   private loop?: Promise<void>;
   private heartbeat?: NodeJS.Timeout;
   private purgeTimer?: NodeJS.Timeout;
@@ -179,7 +178,7 @@ export class OutboxService implements OnApplicationBootstrap, BeforeApplicationS
   private async run(): Promise<void> {
     this.markAllDue();
     while (!this.stopped) {
-      this.woken = false;
+      this.wakeUp.begin();
       for (const [lane, limit] of this.lanes()) {
         const name = typeof lane === 'string' ? lane : '';
         const free = limit - (this.inFlight.get(name) ?? 0);
@@ -204,17 +203,8 @@ export class OutboxService implements OnApplicationBootstrap, BeforeApplicationS
         const name = typeof lane === 'string' ? lane : '';
         return this.due.has(name) && limit - (this.inFlight.get(name) ?? 0) > 0;
       });
-      if (!more && !this.woken) {
-        const polled = await new Promise<boolean>((resolve) => {
-          const timer = setTimeout(() => resolve(true), POLL_MS);
-          this.wake = () => {
-            clearTimeout(timer);
-            resolve(false);
-          };
-        });
-        // The poll finds what no signal announced: retries come due, other instances' leftovers.
-        if (polled) this.markAllDue();
-      }
+      // The poll finds what no signal announced: retries come due, other instances' leftovers.
+      if (!more && (await this.wakeUp.sleep(POLL_MS))) this.markAllDue();
       // Sends that finish together are one wake-up and one claim, not one each.
       await new Promise((resolve) => setImmediate(resolve));
     }
@@ -236,8 +226,7 @@ export class OutboxService implements OnApplicationBootstrap, BeforeApplicationS
   }
 
   private nudge(): void {
-    this.woken = true;
-    this.wake?.();
+    this.wakeUp.nudge();
   }
 
   /** How many sends of a channel may be in flight at once (the sender's own bound, else the default). */
