@@ -171,12 +171,13 @@ describe.each(testDatabases())('web chat API (%s)', (database) => {
       chain.forEach((r, i) => {
         expect(r.seq).toBe(i + 1);
         expect(r.prevHash).toBe(prev);
-        const { id: _id, hash, occurredAt, ...rest } = r;
+        const { id: _id, hash, occurredAt, sourceKey: _source, ...rest } = r;
         expect(
           chainHash(prev, {
             ...rest,
             occurredAt: occurredAt.getTime(),
             audience: rest.audience ?? undefined,
+            kind: rest.kind ?? undefined,
           }),
         ).toBe(hash);
         prev = hash;

@@ -70,4 +70,11 @@ export class ComplaintTicketEntity {
   /** When it reached resolved or rejected (handled). */
   @Column({ type: 'bigint', nullable: true, transformer: epochMs })
   handledAt: Date | null;
+
+  /** The last notice to the citizen in his channel: queued, sent, window_closed, failed; null = none tried. */
+  @Column({ type: 'varchar', length: 16, nullable: true })
+  noticeStatus: string | null;
+
+  @Column({ type: 'bigint', nullable: true, transformer: epochMs })
+  noticeAt: Date | null;
 }

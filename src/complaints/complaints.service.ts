@@ -95,6 +95,8 @@ export class ComplaintsService {
             updatedAt: now,
             handledAt: null,
             sourceKey,
+            noticeStatus: null,
+            noticeAt: null,
           });
           await this.repository.addEvent(manager, {
             ticketId: ticket.id,

@@ -3,6 +3,8 @@ import type { Audience } from '../messaging/audience';
 
 export const GENESIS_HASH = '0'.repeat(64);
 
+export type RecordKind = 'campaign';
+
 /** The fields a record's hash covers: everything but its row id and its own hash. */
 export interface ChainedContent {
   unitId: string;
@@ -29,6 +31,8 @@ export interface ChainedContent {
    * on records written before the field existed: those are public, and their hash covers no key.
    */
   audience?: Audience;
+  /** Absent on a turn (every record before campaigns was one); 'campaign' for a campaign message sent. */
+  kind?: RecordKind;
   prevHash: string;
 }
 
@@ -64,6 +68,7 @@ export function contentJson(c: ChainedContent): string {
     conversationId: c.conversationId,
     inboxEventId: c.inboxEventId,
     intent: c.intent,
+    kind: c.kind,
     language: c.language,
     latencyMs: c.latencyMs,
     occurredAt: c.occurredAt,

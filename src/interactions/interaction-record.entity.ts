@@ -1,6 +1,7 @@
 import { Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
 import { bigintNumber, epochMs } from '../database/columns';
 import type { Audience } from '../messaging/audience';
+import type { RecordKind } from './hash-chain';
 
 /**
  * One turn, as evidence. Append-only: no code path updates or deletes a row; each row is chained
@@ -79,6 +80,14 @@ export class InteractionRecordEntity {
   /** public | playground (web chat tried out, counted nowhere); NULL on older records = public. */
   @Column({ type: 'varchar', length: 16, nullable: true })
   audience: Audience | null;
+
+  /** What the record is when not a turn ('campaign': a campaign message sent); chained when set. */
+  @Column({ type: 'varchar', length: 12, nullable: true })
+  kind: RecordKind | null;
+
+  /** What produced it when not a turn (e.g. "outbox:<id>"): unique, so it is never recorded twice. */
+  @Column({ type: 'varchar', length: 64, nullable: true })
+  sourceKey: string | null;
 
   @Column({ type: 'varchar', length: 64 })
   prevHash: string;

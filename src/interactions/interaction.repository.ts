@@ -4,7 +4,7 @@ import { readText } from '../database/columns-read';
 import { DatabaseService } from '../database/database.service';
 import { jsonRowsSql } from '../database/json-rows';
 import type { Audience } from '../messaging/audience';
-import { GENESIS_HASH } from './hash-chain';
+import { GENESIS_HASH, type RecordKind } from './hash-chain';
 import { InteractionChainEntity } from './interaction-chain.entity';
 import { InteractionRetentionEntity } from './interaction-retention.entity';
 import { InteractionRecordEntity } from './interaction-record.entity';
@@ -33,6 +33,8 @@ const INSERT_COLUMNS = [
   'audience',
   'prevHash',
   'hash',
+  'kind',
+  'sourceKey',
 ] as const;
 
 /** The only writer of interaction_record: inserts, never updates or deletes. */
@@ -87,6 +89,8 @@ export class InteractionRepository {
         r.audience,
         r.prevHash,
         r.hash,
+        r.kind,
+        r.sourceKey,
       ]),
     );
   }
@@ -197,6 +201,7 @@ function toLogRecord(values: unknown[]): LogRecord {
     audience: (readText(v[20]) ?? undefined) as Audience | undefined,
     prevHash: String(v[21]),
     hash: String(v[22]),
+    kind: (readText(v[23]) ?? undefined) as RecordKind | undefined,
   };
 }
 

@@ -9,7 +9,7 @@ import type { PlanItem } from '../messaging/plan-item';
 import type { Outcome } from '../messaging/reply';
 import { redact } from '../nlu/entity-recognizer';
 import { computeContentVersion } from './content-version';
-import { chainHash, roundConfidence, type ChainedContent } from './hash-chain';
+import { chainHash, roundConfidence, type ChainedContent, type RecordKind } from './hash-chain';
 import { ChainCheck, type ChainReport } from './chain-verifier';
 import type { InteractionRecordEntity } from './interaction-record.entity';
 import type { InteractionRetentionEntity } from './interaction-retention.entity';
@@ -33,12 +33,18 @@ export interface InteractionDraft {
   replyText: string;
   replyKeys: string[];
   planItems: PlanItem[];
-  outcome: Outcome;
+  outcome: Outcome | 'campaign';
   satisfaction: 'up' | 'down' | null;
   latencyMs: number;
   inboxEventId: number | null;
   /** playground: a web chat turn that no report or dashboard counts. */
   audience: Audience;
+  /** Not a turn: a campaign message sent (its outcome is then 'campaign'). */
+  kind?: RecordKind;
+  /** Unique key of what produced a record that is not a turn: it is never recorded twice. */
+  sourceKey?: string;
+  /** The version of what was said when it is not the locales' (a campaign's own text). */
+  contentVersion?: string;
 }
 
 const PAGE_SIZE = 2000;
@@ -82,7 +88,14 @@ export class InteractionsService {
         const content = this.chained(draft, seq + 1, hash);
         seq = content.seq;
         hash = chainHash(content.prevHash, content);
-        records.push({ ...content, audience: draft.audience, occurredAt: draft.occurredAt, hash });
+        records.push({
+          ...content,
+          audience: draft.audience,
+          kind: draft.kind ?? null,
+          sourceKey: draft.sourceKey ?? null,
+          occurredAt: draft.occurredAt,
+          hash,
+        });
       }
       await this.repository.insertMany(manager, records);
       await this.repository.moveHead(manager, unitId, seq, hash);
@@ -104,13 +117,14 @@ export class InteractionsService {
       userText: draft.keepText && draft.userText ? redact(draft.userText) : null,
       replyText: redact(draft.replyText),
       replyKeys: draft.replyKeys,
-      contentVersion: this.contentVersion,
+      contentVersion: draft.contentVersion ?? this.contentVersion,
       planItems: draft.planItems.length ? `,${[...new Set(draft.planItems)].sort().join(',')},` : '',
       outcome: draft.outcome,
       satisfaction: draft.satisfaction,
       latencyMs: Math.max(0, Math.round(draft.latencyMs)),
       inboxEventId: draft.inboxEventId,
       audience: draft.audience,
+      ...(draft.kind ? { kind: draft.kind } : {}),
       prevHash,
     };
   }

@@ -75,4 +75,8 @@ export class OutboxMessageEntity {
   /** The correlation id of the turn (or staff request) that wrote the message: every delivery log carries it. */
   @Column({ type: 'varchar', length: 36, nullable: true })
   correlationId: string | null;
+
+  /** What wrote it when not a turn: "campaign-recipient:<id>", "ticket:<id>"; told the result when it ends. */
+  @Column({ type: 'varchar', length: 64, nullable: true })
+  sourceRef: string | null;
 }

@@ -19,7 +19,7 @@ export type NewOutboxMessage = Pick<
   | 'position'
   | 'origin'
   | 'message'
-> & { correlationId?: string | null };
+> & { correlationId?: string | null; sourceRef?: string | null };
 
 const INSERT_COLUMNS = [
   'unitId',
@@ -37,11 +37,14 @@ const INSERT_COLUMNS = [
   'nextAttemptAt',
   'createdAt',
   'correlationId',
+  'sourceRef',
 ] as const;
 
 /** One attempt's outcome, as the dispatcher hands it to finishMany. */
 export interface FinishedAttempt {
   id: number;
+  /** The message's sourceRef: a row that ends (not retried) is told to its source's listener. */
+  sourceRef?: string | null;
   attemptId: number;
   now: Date;
   attempt: Pick<OutboxAttemptEntity, 'result' | 'httpStatus' | 'errorCode' | 'error'>;
@@ -81,6 +84,7 @@ export class OutboxRepository {
         now.getTime(),
         now.getTime(),
         r.correlationId ?? null,
+        r.sourceRef ?? null,
       ]),
       'RETURNING "id"',
     );
@@ -101,6 +105,7 @@ export class OutboxRepository {
         sentAt: null,
         lockedBy: null,
         correlationId: r.correlationId ?? null,
+        sourceRef: r.sourceRef ?? null,
       }),
     );
   }
@@ -168,10 +173,16 @@ export class OutboxRepository {
    * Records attempts' results in one transaction. Each is kept only while `owner` still holds its
    * message; the others come back as LeaseLostError, in the same order.
    */
-  async finishMany(items: FinishedAttempt[], owner: string): Promise<Settled<void>[]> {
+  async finishMany(
+    items: FinishedAttempt[],
+    owner: string,
+    onEnded?: (manager: EntityManager, ended: FinishedAttempt[]) => Promise<void>,
+  ): Promise<Settled<void>[]> {
     return this.db.transaction(async (manager) => {
       const results: Settled<void>[] = [];
-      for (const { id, attemptId, now, attempt, next } of items) {
+      const ended: FinishedAttempt[] = [];
+      for (const item of items) {
+        const { id, attemptId, now, attempt, next } = item;
         const sent = next.status === 'sent';
         // One statement shape whatever the outcome (COALESCE keeps what a field leaves unset), so
         // it is prepared once.
@@ -211,7 +222,9 @@ export class OutboxRepository {
           [attempt.result, attempt.httpStatus, attempt.errorCode, attempt.error, now.getTime(), attemptId],
         );
         results.push({ ok: true, value: undefined });
+        if (item.sourceRef && item.next.status !== 'pending') ended.push(item);
       }
+      if (ended.length && onEnded) await onEnded(manager, ended);
       return results;
     });
   }
@@ -341,5 +354,6 @@ function toOutboxMessage(r: Record<string, unknown>): OutboxMessageEntity {
     sentAt: readDate(r.sentAt),
     lockedBy: readText(r.lockedBy),
     correlationId: readText(r.correlationId),
+    sourceRef: readText(r.sourceRef),
   });
 }
