@@ -38,6 +38,7 @@ const boundaries = [
       './src/interactions',
       './src/reports',
       './src/console',
+      './src/campaigns',
     ],
     'channels see messaging, inbox, outbox, units, config, common only',
   ),
@@ -59,6 +60,11 @@ const boundaries = [
     './src/reports',
     ['./src/channels', './src/conversation/conversation.engine.ts', './intents'],
     'reports read through exported services only',
+  ),
+  zone(
+    './src/campaigns',
+    ['./src/channels', './src/conversation', './intents', './src/console', './src/reports', './src/nlu'],
+    'campaigns reach citizens through the outbox only',
   ),
   zone(
     './src/console',

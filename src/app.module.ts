@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { CampaignsModule } from './campaigns/campaigns.module';
 import { ChannelsModule } from './channels/channels.module';
 import { ConfigModule } from './config/config.module';
 import { ConsoleModule } from './console/console.module';
@@ -8,6 +9,14 @@ import { HealthModule } from './health/health.module';
 
 /** Feature modules only. */
 @Module({
-  imports: [ConfigModule, DatabaseModule, ConversationModule, ChannelsModule, ConsoleModule, HealthModule],
+  imports: [
+    ConfigModule,
+    DatabaseModule,
+    ConversationModule,
+    ChannelsModule,
+    CampaignsModule,
+    ConsoleModule,
+    HealthModule,
+  ],
 })
 export class AppModule {}

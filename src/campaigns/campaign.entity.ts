@@ -76,7 +76,7 @@ export class CampaignEntity {
   @Column({ type: 'bigint', nullable: true, transformer: epochMs })
   approvedAt: Date | null;
 
-  /** Not before this instant; null = as soon as approved. */
+  /** Not before this instant; null = not yet (an approved campaign then waits for "send now"). */
   @Column({ type: 'bigint', nullable: true, transformer: epochMs })
   scheduledAt: Date | null;
 

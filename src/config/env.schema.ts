@@ -219,6 +219,49 @@ export class EnvironmentVariables {
   @Min(100, { message: 'TRAINING_SYNC_MS must be an integer between 100 and 3600000' })
   @Max(3600000, { message: 'TRAINING_SYNC_MS must be an integer between 100 and 3600000' })
   TRAINING_SYNC_MS = 5000;
+
+  /** Promotion messages per month the default unit's OA may send (its Zalo package); 0 = none. */
+  @Transform(toInt)
+  @IsInt({ message: 'ZALO_PROMOTION_QUOTA must be an integer between 0 and 1000000' })
+  @Min(0, { message: 'ZALO_PROMOTION_QUOTA must be an integer between 0 and 1000000' })
+  @Max(1000000, { message: 'ZALO_PROMOTION_QUOTA must be an integer between 0 and 1000000' })
+  ZALO_PROMOTION_QUOTA = 0;
+
+  /** Local (Vietnam) hours when no campaign message is sent, "HH:MM-HH:MM"; "off" sends at any hour. */
+  @Matches(/^(off|([01][0-9]|2[0-3]):[0-5][0-9]-([01][0-9]|2[0-3]):[0-5][0-9])$/, {
+    message: 'CAMPAIGN_QUIET_HOURS must be HH:MM-HH:MM (Vietnam time) or off, e.g. 21:00-07:00',
+  })
+  CAMPAIGN_QUIET_HOURS = '21:00-07:00';
+
+  /** Campaign messages handed to the Messenger outbox per minute and instance. */
+  @Transform(toInt)
+  @IsInt({ message: 'CAMPAIGN_MESSENGER_PER_MINUTE must be an integer between 1 and 100000' })
+  @Min(1, { message: 'CAMPAIGN_MESSENGER_PER_MINUTE must be an integer between 1 and 100000' })
+  @Max(100000, { message: 'CAMPAIGN_MESSENGER_PER_MINUTE must be an integer between 1 and 100000' })
+  CAMPAIGN_MESSENGER_PER_MINUTE = 300;
+
+  /** Campaign messages handed to the Zalo outbox per minute and instance (the OA API answers -32 when called too fast). */
+  @Transform(toInt)
+  @IsInt({ message: 'CAMPAIGN_ZALO_PER_MINUTE must be an integer between 1 and 100000' })
+  @Min(1, { message: 'CAMPAIGN_ZALO_PER_MINUTE must be an integer between 1 and 100000' })
+  @Max(100000, { message: 'CAMPAIGN_ZALO_PER_MINUTE must be an integer between 1 and 100000' })
+  CAMPAIGN_ZALO_PER_MINUTE = 60;
+
+  /** Campaign messages queued for web chat sessions per minute and instance. */
+  @Transform(toInt)
+  @IsInt({ message: 'CAMPAIGN_WEB_PER_MINUTE must be an integer between 1 and 100000' })
+  @Min(1, { message: 'CAMPAIGN_WEB_PER_MINUTE must be an integer between 1 and 100000' })
+  @Max(100000, { message: 'CAMPAIGN_WEB_PER_MINUTE must be an integer between 1 and 100000' })
+  CAMPAIGN_WEB_PER_MINUTE = 1000;
+
+  /**
+   * Domains a campaign button may link to, comma-separated, besides gov.vn (and its subdomains) and
+   * the units' own websites.
+   */
+  @Matches(/^([a-z0-9.-]+(,[a-z0-9.-]+)*)?$/, {
+    message: 'CAMPAIGN_LINK_DOMAINS must be domain names separated by commas, e.g. baohiemxahoi.gov.vn,vssid.vn',
+  })
+  CAMPAIGN_LINK_DOMAINS = '';
 }
 
 function firstMessage(errors: ValidationError[]): string {

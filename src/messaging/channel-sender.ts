@@ -7,7 +7,7 @@ export interface SendContext {
   recipientId: string;
   /** When the citizen last wrote (opens the platform's reply window); null if unknown. */
   userMessageAt: Date | null;
-  origin: 'bot' | 'staff';
+  origin: MessageOrigin;
   /** Order of the message within its turn (0 = first: the moment for a typing indicator). */
   position: number;
   /** Platform messages of this reply already delivered by an earlier attempt: resume after them. */
@@ -31,6 +31,15 @@ export type SendResult =
       httpStatus?: number;
       errorCode?: string;
     };
+
+/**
+ * Who wrote a message: the bot answering a turn, staff from the console, a campaign (Zalo: a
+ * consultation message inside the window; promo: a Zalo promotion message paid from the OA's
+ * quota), a ticket notice. Each platform allows each of them under its own rules.
+ */
+export type MessageOrigin = 'bot' | 'staff' | 'campaign' | 'promo' | 'notice';
+
+export const MESSAGE_ORIGINS: readonly MessageOrigin[] = ['bot', 'staff', 'campaign', 'promo', 'notice'];
 
 /** One per channel; implemented by the channel adapters, called by the outbox. */
 export interface ChannelSender {

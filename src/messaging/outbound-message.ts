@@ -14,6 +14,10 @@ export interface Button {
 
 export interface OutboundMessage {
   text: string;
+  /** A heading, where the platform has one (a Zalo promotion message's header); others ignore it. */
+  title?: string;
+  /** The text's language, where a platform template names it (a Zalo promotion message). */
+  language?: 'vi' | 'en';
   quickReplies?: QuickReply[];
   buttons?: Button[];
 }

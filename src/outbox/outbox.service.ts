@@ -14,12 +14,14 @@ import { GroupCommit } from '../common/group-commit';
 import { AppConfig } from '../config/app-config';
 import { DatabaseNotifier } from '../database/database-notifier';
 import { DatabaseService } from '../database/database.service';
-import type {
-  ChannelSender,
-  ReplyWindow,
-  SendResult,
-  WindowContext,
-  WindowedSender,
+import {
+  MESSAGE_ORIGINS,
+  type MessageOrigin,
+  type ChannelSender,
+  type ReplyWindow,
+  type SendResult,
+  type WindowContext,
+  type WindowedSender,
 } from '../messaging/channel-sender';
 import { backoffDelay, MAX_SEND_ATTEMPTS } from './backoff';
 import type { OutboxAttemptEntity } from './outbox-attempt.entity';
@@ -27,6 +29,17 @@ import type { OutboxMessageEntity, OutboxStatus } from './outbox-message.entity'
 import { OutboxRepository, type FinishedAttempt, type NewOutboxMessage } from './outbox.repository';
 
 const POLL_MS = 500;
+
+/** How a message with a sourceRef ended: sent, or failed / window_closed / unreachable for good. */
+export interface DeliveryOutcome {
+  outboxId: number;
+  sourceRef: string;
+  status: OutboxStatus;
+  error: string | null;
+  at: Date;
+}
+
+export type OutcomeListener = (manager: EntityManager, outcomes: DeliveryOutcome[]) => Promise<void>;
 /** Sends in flight per channel when the sender states no bound of its own. */
 const DEFAULT_CONCURRENCY = 16;
 
@@ -43,9 +56,11 @@ export class OutboxService implements OnApplicationBootstrap, BeforeApplicationS
   private readonly due = new Set<string>();
   /** Attempts' results that finish together are recorded in one transaction. */
   private readonly finishes = new GroupCommit<FinishedAttempt, void>(
-    (items) => this.repository.finishMany(items, this.owner),
+    (items) =>
+      this.repository.finishMany(items, this.owner, (manager, ended) => this.tellSources(manager, ended)),
     256,
   );
+  private readonly listeners = new Map<string, OutcomeListener>();
   private readonly running = new Set<Promise<void>>();
   private stopped = true;
   private readonly wakeUp = new WakeUp();
@@ -70,6 +85,48 @@ export class OutboxService implements OnApplicationBootstrap, BeforeApplicationS
   /** The channel registry plugs each channel's sender in at start-up (the outbox imports no channel). */
   registerSender(sender: ChannelSender): void {
     this.senders.set(sender.channel, sender);
+  }
+
+  /**
+   * A module that writes messages with a sourceRef "<prefix>:…" is told how each ended (sent or not,
+   * never a retry) inside the transaction that records it: the two cannot disagree after a crash.
+   */
+  onOutcome(prefix: string, listener: OutcomeListener): void {
+    this.listeners.set(prefix, listener);
+  }
+
+  private async tellSources(manager: EntityManager, ended: FinishedAttempt[]): Promise<void> {
+    const byPrefix = new Map<string, DeliveryOutcome[]>();
+    for (const item of ended) {
+      const prefix = item.sourceRef!.split(':', 1)[0];
+      const list = byPrefix.get(prefix) ?? [];
+      list.push({
+        outboxId: item.id,
+        sourceRef: item.sourceRef!,
+        status: item.next.status,
+        error: item.next.lastError ?? null,
+        at: item.now,
+      });
+      byPrefix.set(prefix, list);
+    }
+    for (const [prefix, outcomes] of byPrefix) {
+      const listener = this.listeners.get(prefix);
+      if (!listener) continue;
+      // A listener that fails is undone alone: the deliveries stay recorded (never sent twice).
+      await manager.query('SAVEPOINT outcome');
+      try {
+        await listener(manager, outcomes);
+        await manager.query('RELEASE SAVEPOINT outcome');
+      } catch (error) {
+        await manager.query('ROLLBACK TO SAVEPOINT outcome');
+        await manager.query('RELEASE SAVEPOINT outcome');
+        this.logger.error({
+          msg: 'delivery outcome not recorded by its source',
+          prefix,
+          error: errorMessage(error),
+        });
+      }
+    }
   }
 
   /** Inside the caller's transaction (the turn, or a staff reply). */
@@ -260,7 +317,9 @@ export class OutboxService implements OnApplicationBootstrap, BeforeApplicationS
           unitId: message.unitId,
           recipientId: message.recipientId,
           userMessageAt: message.userMessageAt,
-          origin: message.origin === 'staff' ? 'staff' : 'bot',
+          origin: MESSAGE_ORIGINS.includes(message.origin as MessageOrigin)
+            ? (message.origin as MessageOrigin)
+            : 'bot',
           position: message.position,
           partsSent: message.partsSent,
         });
@@ -310,7 +369,14 @@ export class OutboxService implements OnApplicationBootstrap, BeforeApplicationS
       });
     }
     try {
-      await this.finishes.add({ id: message.id, attemptId, now, attempt, next });
+      await this.finishes.add({
+        id: message.id,
+        sourceRef: message.sourceRef,
+        attemptId,
+        now,
+        attempt,
+        next,
+      });
     } catch (error) {
       this.logger.error({
         msg: 'could not record delivery result',

@@ -64,6 +64,7 @@ export interface Unit {
     oaSecretKeyEnv: string;
     accessTokenEnv: string;
     refreshTokenEnv: string;
+    promotionQuota?: number;
   };
   oversight: boolean;
   webChat: WebChatMode;

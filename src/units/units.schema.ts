@@ -4,6 +4,8 @@ import {
   IsArray,
   IsBoolean,
   IsIn,
+  IsInt,
+  Min,
   IsOptional,
   IsString,
   Matches,
@@ -95,6 +97,11 @@ class ZaloUnitConfig {
   @IsString() @Matches(/^[A-Z][A-Z0-9_]*$/) oaSecretKeyEnv: string;
   @IsString() @Matches(/^[A-Z][A-Z0-9_]*$/) accessTokenEnv: string;
   @IsString() @Matches(/^[A-Z][A-Z0-9_]*$/) refreshTokenEnv: string;
+  /**
+   * Promotion messages (tin truyền thông) the OA's package allows per calendar month; absent or 0:
+   * campaigns reach Zalo users only inside the 7-day consultation window.
+   */
+  @IsOptional() @IsInt() @Min(0) promotionQuota?: number;
 }
 
 class LinkEntry {

@@ -16,8 +16,9 @@ import { classifyGraphResponse, MessengerClient } from './messenger.client';
 const DAY = 24 * 3600_000;
 
 /**
- * Delivers an OutboundMessage through the Send API: RESPONSE inside the 24-hour window, HUMAN_AGENT
- * (staff only, up to 7 days) when the unit has that permission; nothing outside the window.
+ * Delivers an OutboundMessage through the Send API: RESPONSE inside the 24-hour window (UPDATE for
+ * campaigns and notices), HUMAN_AGENT (staff only, up to 7 days) when the unit has that permission;
+ * nothing outside the window.
  */
 @Injectable()
 export class MessengerSender implements WindowedSender {
@@ -45,6 +46,7 @@ export class MessengerSender implements WindowedSender {
       };
     const age = ctx.userMessageAt ? this.clock.now().getTime() - ctx.userMessageAt.getTime() : Infinity;
     if (age <= DAY) return { open: true };
+    // A campaign or a notice is never sent with a tag: outside the 24 hours it is not sent at all.
     if (ctx.origin === 'staff' && account.humanAgentTag && age <= 7 * DAY)
       return { open: true, tagged: true };
     return ctx.origin === 'staff' && account.humanAgentTag
@@ -67,6 +69,8 @@ export class MessengerSender implements WindowedSender {
     const window = this.replyWindow(ctx);
     if (!window.open) return { status: 'window_closed', error: window.error };
     const tagged = window.tagged === true;
+    // Proactive messages inside the window are UPDATE (Meta's policy), answers to the citizen RESPONSE.
+    const type = ctx.origin === 'bot' || ctx.origin === 'staff' ? 'RESPONSE' : 'UPDATE';
     const recipient = { id: ctx.recipientId };
     if (ctx.position === 0 && ctx.partsSent === 0 && ctx.origin === 'bot') {
       // Best effort: a typing indicator must never block or fail the reply itself.
@@ -79,7 +83,7 @@ export class MessengerSender implements WindowedSender {
     for (let i = ctx.partsSent; i < parts.length; i++) {
       const body = tagged
         ? { recipient, messaging_type: 'MESSAGE_TAG', tag: 'HUMAN_AGENT', message: parts[i] }
-        : { recipient, messaging_type: 'RESPONSE', message: parts[i] };
+        : { recipient, messaging_type: type, message: parts[i] };
       try {
         const res = await this.client.post('/me/messages', account.pageAccessToken, body);
         last = classifyGraphResponse(res.status, res.data);

@@ -39,8 +39,21 @@ export class ZaloClient {
     });
   }
 
-  async sendCs(accessToken: string, body: unknown): Promise<{ status: number; data: ZaloResponse }> {
-    const res = await this.api.post('/v3.0/oa/message/cs', body, {
+  sendCs(accessToken: string, body: unknown): Promise<{ status: number; data: ZaloResponse }> {
+    return this.sendMessage('cs', accessToken, body);
+  }
+
+  /** A promotion message (tin truyền thông): to followers, paid from the OA's quota. */
+  sendPromotion(accessToken: string, body: unknown): Promise<{ status: number; data: ZaloResponse }> {
+    return this.sendMessage('promotion', accessToken, body);
+  }
+
+  private async sendMessage(
+    kind: 'cs' | 'promotion',
+    accessToken: string,
+    body: unknown,
+  ): Promise<{ status: number; data: ZaloResponse }> {
+    const res = await this.api.post(`/v3.0/oa/message/${kind}`, body, {
       headers: { 'content-type': 'application/json', access_token: accessToken },
     });
     return { status: res.status, data: (res.data ?? {}) as ZaloResponse };

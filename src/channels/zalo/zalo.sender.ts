@@ -49,6 +49,42 @@ export function toZaloMessages(m: OutboundMessage): Record<string, unknown>[] {
   );
 }
 
+/**
+ * A promotion message: one template with a header, the text and the buttons (title and url, or a
+ * hidden query such as the opt-out). Element limits are UNCERTAIN (channels.md B.6): the text is cut
+ * at the consultation message's 2000 characters, the header at 100.
+ */
+export function toZaloPromotion(m: OutboundMessage, language: string): Record<string, unknown> {
+  const buttons: ZaloButton[] = [];
+  for (const b of m.buttons ?? [])
+    if (b.url)
+      buttons.push({
+        title: truncate(b.title, ZALO_LIMITS.title),
+        type: 'oa.open.url',
+        payload: { url: b.url },
+      });
+  for (const q of m.quickReplies ?? [])
+    buttons.push({
+      title: truncate(q.title, ZALO_LIMITS.title),
+      type: 'oa.query.hide',
+      payload: QUICK_PREFIX + q.payload,
+    });
+  const elements: Record<string, string>[] = [];
+  if (m.title) elements.push({ type: 'header', align: 'left', content: truncate(m.title, 100) });
+  elements.push({ type: 'text', align: 'left', content: truncate(m.text, ZALO_LIMITS.text) });
+  return {
+    attachment: {
+      type: 'template',
+      payload: {
+        template_type: 'promotion',
+        language: language === 'en' ? 'EN' : 'VI',
+        elements,
+        ...(buttons.length ? { buttons: buttons.slice(0, ZALO_LIMITS.buttons) } : {}),
+      },
+    },
+  };
+}
+
 function zaloPhone(phone: string): string {
   const digits = phone.replace(/\D/g, '');
   return digits.startsWith('0') && digits.length > 5 ? `84${digits.slice(1)}` : digits;
@@ -66,6 +102,9 @@ export function classifyZaloResponse(status: number, data: ZaloResponse): SendRe
   if (code === -32)
     return { status: 'transient', error, errorCode, httpStatus: status, retryAfterMs: 60_000 };
   if (code === -200 || code === -211) return { status: 'transient', error, errorCode, httpStatus: status };
+  // Promotion messages may not be sent at night (22:00-06:00): later, not never.
+  if (code === -234)
+    return { status: 'transient', error, errorCode, httpStatus: status, retryAfterMs: 3600_000 };
   if (code === -230 || code === -232)
     return { status: 'window_closed', error, errorCode, httpStatus: status };
   if ([-213, -217, -218, -227, -244].includes(code))
@@ -88,10 +127,14 @@ export class ZaloSender implements WindowedSender {
     this.concurrency = accounts.zaloSendConcurrency;
   }
 
-  /** Consultation messages only within 7 days of the citizen's last interaction with the OA. */
+  /**
+   * Consultation messages only within 7 days of the citizen's last interaction with the OA; a
+   * promotion message (paid from the OA's quota, which the campaign counts) has no window.
+   */
   replyWindow(ctx: WindowContext): ReplyWindow {
     if (!this.accounts.zaloByUnit(ctx.unitId))
       return { open: false, reason: 'no_account', error: `no Zalo OA configured for unit ${ctx.unitId}` };
+    if (ctx.origin === 'promo') return { open: true };
     if (ctx.userMessageAt && this.clock.now().getTime() - ctx.userMessageAt.getTime() > WINDOW_MS)
       return {
         open: false,
@@ -106,18 +149,21 @@ export class ZaloSender implements WindowedSender {
     if (!account) return { status: 'permanent', error: `no Zalo OA configured for unit ${ctx.unitId}` };
     const window = this.replyWindow(ctx);
     if (!window.open) return { status: 'window_closed', error: window.error };
-    const parts = toZaloMessages(message);
+    const promotion = ctx.origin === 'promo';
+    const parts = promotion ? [toZaloPromotion(message, message.language ?? 'vi')] : toZaloMessages(message);
+    const post = (token: string, body: unknown) =>
+      promotion ? this.client.sendPromotion(token, body) : this.client.sendCs(token, body);
     for (let i = ctx.partsSent; i < parts.length; i++) {
       const body = { recipient: { user_id: ctx.recipientId }, message: parts[i] };
       let result: SendResult;
       try {
         let token = await this.tokens.accessToken(account);
-        let res = await this.client.sendCs(token, body);
+        let res = await post(token, body);
         let verdict = classifyZaloResponse(res.status, res.data);
         if (verdict === 'token') {
           // Once: refresh (single flight) and resend with the new token.
           token = await this.tokens.refresh(account, token);
-          res = await this.client.sendCs(token, body);
+          res = await post(token, body);
           verdict = classifyZaloResponse(res.status, res.data);
         }
         result =
