@@ -38,8 +38,19 @@ export interface StateCount {
 export class CampaignRepository {
   constructor(private readonly db: DatabaseService) {}
 
-  private sql(text: string): string {
-    return this.db.kind === 'sqlite' ? text.replace(/\$\d+/g, '?') : text;
+  /**
+   * The statement and its parameters for the driver. SQLite takes plain "?" in order of appearance,
+   * so each "$n" becomes "?" with its value placed where it appears: a query may use "$3" before
+   * "$2", or one value twice (replacing the marks alone bound the wrong values).
+   */
+  private bind(text: string, params: unknown[]): [string, unknown[]] {
+    if (this.db.kind !== 'sqlite') return [text, params];
+    const ordered: unknown[] = [];
+    const sql = text.replace(/\$(\d+)/g, (_, n: string) => {
+      ordered.push(params[Number(n) - 1]);
+      return '?';
+    });
+    return [sql, ordered];
   }
 
   async insert(values: Omit<CampaignEntity, 'id'>): Promise<CampaignEntity> {
@@ -80,15 +91,18 @@ export class CampaignRepository {
     return (result.affected ?? 0) > 0;
   }
 
-  /** Approved campaigns that are due, or sending ones whose instance stopped holding them. */
-  async due(now: Date, limit = 10): Promise<CampaignEntity[]> {
+  /**
+   * Approved campaigns that are due, sending ones `owner` holds (it goes on with them every round,
+   * not only when its own lease lapses), and sending ones whose instance stopped holding them.
+   */
+  async due(now: Date, owner: string, limit = 10): Promise<CampaignEntity[]> {
     return this.db.manager
       .getRepository(CampaignEntity)
       .createQueryBuilder('c')
       .where(
         `(c.status = 'approved' AND c.scheduledAt IS NOT NULL AND c.scheduledAt <= :now)
-          OR (c.status = 'sending' AND (c.leaseUntil IS NULL OR c.leaseUntil < :now))`,
-        { now: now.getTime() },
+          OR (c.status = 'sending' AND (c.owner = :owner OR c.leaseUntil IS NULL OR c.leaseUntil < :now))`,
+        { now: now.getTime(), owner },
       )
       .orderBy('c.id', 'ASC')
       .limit(limit)
@@ -100,12 +114,14 @@ export class CampaignRepository {
     return this.db.transaction(async (manager) => {
       const affected = await this.db.execute(
         manager,
-        this.sql(`UPDATE "campaign" SET "owner" = $1, "leaseUntil" = $2, "status" = 'sending',
+        ...this.bind(
+          `UPDATE "campaign" SET "owner" = $1, "leaseUntil" = $2, "status" = 'sending',
             "startedAt" = COALESCE("startedAt", $3), "updatedAt" = $4
           WHERE "id" = $5 AND ("status" = 'approved' OR "status" = 'sending')
             AND "scheduledAt" IS NOT NULL AND "scheduledAt" <= $6
-            AND ("owner" IS NULL OR "owner" = $7 OR "leaseUntil" IS NULL OR "leaseUntil" < $8)`),
-        [owner, until.getTime(), now.getTime(), now.getTime(), id, now.getTime(), owner, now.getTime()],
+            AND ("owner" IS NULL OR "owner" = $7 OR "leaseUntil" IS NULL OR "leaseUntil" < $8)`,
+          [owner, until.getTime(), now.getTime(), now.getTime(), id, now.getTime(), owner, now.getTime()],
+        ),
       );
       return affected > 0;
     });
@@ -131,14 +147,16 @@ export class CampaignRepository {
       const topicMatch = `(CAST($3 AS varchar) IS NULL OR s."topics" = '' OR s."topics" LIKE '%,' || CAST($4 AS varchar) || ',%')`;
       return this.db.execute(
         manager,
-        this.sql(`INSERT INTO "campaign_recipient"
+        ...this.bind(
+          `INSERT INTO "campaign_recipient"
             ("campaignId", "unitId", "conversationId", "channel", "recipientId", "language", "state", "updatedAt")
           SELECT $1, c."unitId", c."id", c."channel", c."userId", c."language",
             CASE WHEN s."status" = 'subscribed' AND ${topicMatch} THEN 'pending' ELSE 'not_subscribed' END, $2
           FROM "conversation" c LEFT JOIN "subscription" s ON s."conversationId" = c."id"
           WHERE c."unitId" = $5 AND c."channel" IN (${channelMarks.join(', ')})${languageClause}
-          ON CONFLICT ("campaignId", "conversationId") DO NOTHING`),
-        params,
+          ON CONFLICT ("campaignId", "conversationId") DO NOTHING`,
+          params,
+        ),
       );
     });
   }
@@ -146,12 +164,14 @@ export class CampaignRepository {
   /** The next pending recipients of one channel, oldest first, with their conversation's window. */
   async pending(campaignId: number, channel: string, limit: number): Promise<PendingRecipient[]> {
     const rows = await this.db.manager.query<Record<string, unknown>[]>(
-      this.sql(`SELECT r."id", r."conversationId", r."channel", r."recipientId", r."language",
+      ...this.bind(
+        `SELECT r."id", r."conversationId", r."channel", r."recipientId", r."language",
           c."lastUserMessageAt" FROM "campaign_recipient" r
           LEFT JOIN "conversation" c ON c."id" = r."conversationId"
         WHERE r."campaignId" = $1 AND r."channel" = $2 AND r."state" = 'pending'
-        ORDER BY r."id" LIMIT $3`),
-      [campaignId, channel, limit],
+        ORDER BY r."id" LIMIT $3`,
+        [campaignId, channel, limit],
+      ),
     );
     return rows.map((r) => ({
       id: readNumber(r.id),
@@ -197,9 +217,11 @@ export class CampaignRepository {
 
   async counts(campaignId: number): Promise<StateCount[]> {
     const rows = await this.db.manager.query<Record<string, unknown>[]>(
-      this.sql(`SELECT "channel", "state", "route", COUNT(*) AS "n" FROM "campaign_recipient"
-        WHERE "campaignId" = $1 GROUP BY "channel", "state", "route" ORDER BY "channel", "state"`),
-      [campaignId],
+      ...this.bind(
+        `SELECT "channel", "state", "route", COUNT(*) AS "n" FROM "campaign_recipient"
+        WHERE "campaignId" = $1 GROUP BY "channel", "state", "route" ORDER BY "channel", "state"`,
+        [campaignId],
+      ),
     );
     return rows.map((r) => ({
       channel: String(r.channel),
@@ -212,9 +234,11 @@ export class CampaignRepository {
   /** Recipients still to be sent or waiting for their delivery. */
   async open(campaignId: number): Promise<number> {
     const rows = await this.db.manager.query<{ n: string | number }[]>(
-      this.sql(`SELECT COUNT(*) AS "n" FROM "campaign_recipient" WHERE "campaignId" = $1
-        AND "state" IN ('pending', 'queued')`),
-      [campaignId],
+      ...this.bind(
+        `SELECT COUNT(*) AS "n" FROM "campaign_recipient" WHERE "campaignId" = $1
+        AND "state" IN ('pending', 'queued')`,
+        [campaignId],
+      ),
     );
     return readNumber(rows[0].n);
   }
@@ -222,9 +246,11 @@ export class CampaignRepository {
   /** Zalo promotion messages a unit used since `from` (queued or sent: both spend the quota). */
   async promotionsSince(unitId: string, from: Date): Promise<number> {
     const rows = await this.db.manager.query<{ n: string | number }[]>(
-      this.sql(`SELECT COUNT(*) AS "n" FROM "campaign_recipient" WHERE "unitId" = $1 AND "route" = 'promotion'
-        AND "state" IN ('queued', 'sent') AND "updatedAt" >= $2`),
-      [unitId, from.getTime()],
+      ...this.bind(
+        `SELECT COUNT(*) AS "n" FROM "campaign_recipient" WHERE "unitId" = $1 AND "route" = 'promotion'
+        AND "state" IN ('queued', 'sent') AND "updatedAt" >= $2`,
+        [unitId, from.getTime()],
+      ),
     );
     return readNumber(rows[0].n);
   }
@@ -245,12 +271,14 @@ export class CampaignRepository {
       languageClause = ` AND c."language" = $${params.length}`;
     }
     const rows = await this.db.manager.query<Record<string, unknown>[]>(
-      this.sql(`SELECT c."channel", c."lastUserMessageAt",
+      ...this.bind(
+        `SELECT c."channel", c."lastUserMessageAt",
           CASE WHEN s."status" = 'subscribed' AND (CAST($1 AS varchar) IS NULL OR s."topics" = ''
             OR s."topics" LIKE '%,' || CAST($2 AS varchar) || ',%') THEN 1 ELSE 0 END AS "subscribed"
         FROM "conversation" c LEFT JOIN "subscription" s ON s."conversationId" = c."id"
-        WHERE c."unitId" = $3 AND c."channel" IN (${channelMarks.join(', ')})${languageClause}`),
-      params,
+        WHERE c."unitId" = $3 AND c."channel" IN (${channelMarks.join(', ')})${languageClause}`,
+        params,
+      ),
     );
     return rows.map((r) => ({
       channel: String(r.channel),
