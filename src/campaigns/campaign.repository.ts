@@ -231,6 +231,26 @@ export class CampaignRepository {
     }));
   }
 
+  /** Recipients by state of several campaigns at once (the console's list). */
+  async stateTotals(
+    campaignIds: number[],
+  ): Promise<{ campaignId: number; state: RecipientState; count: number }[]> {
+    if (!campaignIds.length) return [];
+    const marks = campaignIds.map((_, i) => `$${i + 1}`).join(', ');
+    const rows = await this.db.manager.query<Record<string, unknown>[]>(
+      ...this.bind(
+        `SELECT "campaignId", "state", COUNT(*) AS "n" FROM "campaign_recipient"
+        WHERE "campaignId" IN (${marks}) GROUP BY "campaignId", "state"`,
+        campaignIds,
+      ),
+    );
+    return rows.map((r) => ({
+      campaignId: readNumber(r.campaignId),
+      state: String(r.state) as RecipientState,
+      count: readNumber(r.n),
+    }));
+  }
+
   /** Recipients still to be sent or waiting for their delivery. */
   async open(campaignId: number): Promise<number> {
     const rows = await this.db.manager.query<{ n: string | number }[]>(

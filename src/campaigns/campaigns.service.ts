@@ -4,7 +4,7 @@ import { AppConfig } from '../config/app-config';
 import { OutboxService } from '../outbox/outbox.service';
 import { UnitsService } from '../units/units.service';
 import type { Unit } from '../units/unit';
-import type { CampaignRecipientEntity } from './campaign-recipient.entity';
+import type { CampaignRecipientEntity, RecipientState } from './campaign-recipient.entity';
 import { CampaignRepository, type AudienceFilter, type StateCount } from './campaign.repository';
 import type { CampaignEntity } from './campaign.entity';
 import {
@@ -169,6 +169,17 @@ export class CampaignsService {
 
   progress(id: number): Promise<StateCount[]> {
     return this.repository.counts(id);
+  }
+
+  /** Recipients by state of each campaign given (campaigns without recipients are absent). */
+  async stateTotals(ids: number[]): Promise<Map<number, Partial<Record<RecipientState, number>>>> {
+    const out = new Map<number, Partial<Record<RecipientState, number>>>();
+    for (const row of await this.repository.stateTotals(ids)) {
+      const totals = out.get(row.campaignId) ?? {};
+      totals[row.state] = (totals[row.state] ?? 0) + row.count;
+      out.set(row.campaignId, totals);
+    }
+    return out;
   }
 
   recipients(ids: number[]): Promise<CampaignRecipientEntity[]> {

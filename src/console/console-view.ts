@@ -57,6 +57,7 @@ export const NAV: { path: string; key: string; minRole?: 'admin' }[] = [
   { path: '/console/complaints', key: 'nav.complaints' },
   { path: '/console/handoffs', key: 'nav.handoffs' },
   { path: '/console/unanswered', key: 'nav.unanswered' },
+  { path: '/console/campaigns', key: 'nav.campaigns' },
   { path: '/console/reports', key: 'nav.reports' },
   { path: '/console/audit', key: 'nav.audit' },
   { path: '/console/users', key: 'nav.users', minRole: 'admin' },

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { CampaignsModule } from '../campaigns/campaigns.module';
 import { ComplaintsModule } from '../complaints/complaints.module';
 import { ConversationModule } from '../conversation/conversation.module';
 import { DatabaseModule } from '../database/database.module';
@@ -11,6 +12,7 @@ import { ConsoleAuditEntity } from './console-audit.entity';
 import { ConsoleAuditService } from './console-audit.service';
 import { ConsoleAuthGuard } from './console-auth.guard';
 import { ConsoleAuthService } from './console-auth.service';
+import { ConsoleCampaignsController } from './console-campaigns.controller';
 import { ConsoleDeskController } from './console-desk.controller';
 import { ConsoleExceptionFilter } from './console-exception.filter';
 import { ConsoleLoginController } from './console-login.controller';
@@ -46,8 +48,15 @@ import { ReportJobsModule } from '../reports/report-jobs.module';
     ReportJobsModule,
     ComplaintsModule,
     ConversationModule,
+    CampaignsModule,
   ],
-  controllers: [ConsoleLoginController, ConsoleController, ConsoleDeskController, ConsoleReportsController],
+  controllers: [
+    ConsoleLoginController,
+    ConsoleController,
+    ConsoleDeskController,
+    ConsoleReportsController,
+    ConsoleCampaignsController,
+  ],
   providers: [
     ConsoleRepository,
     ConsoleAuthService,
