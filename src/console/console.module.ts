@@ -6,6 +6,7 @@ import { DatabaseModule } from '../database/database.module';
 import { I18nModule } from '../i18n/i18n.module';
 import { InteractionQueriesModule } from '../interactions/interaction-queries.module';
 import { NluModule } from '../nlu/nlu.module';
+import { NoticesModule } from '../notices/notices.module';
 import { UnitsModule } from '../units/units.module';
 import { ConsoleAuditEntity } from './console-audit.entity';
 import { ConsoleAuditService } from './console-audit.service';
@@ -46,6 +47,7 @@ import { ReportJobsModule } from '../reports/report-jobs.module';
     ReportJobsModule,
     ComplaintsModule,
     ConversationModule,
+    NoticesModule,
   ],
   controllers: [ConsoleLoginController, ConsoleController, ConsoleDeskController, ConsoleReportsController],
   providers: [
