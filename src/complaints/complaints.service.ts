@@ -201,7 +201,12 @@ export class ComplaintsService {
    * Where the citizen's notice of a ticket stands (queued, sent, window_closed, failed, unreachable,
    * no_channel), with a 'notice' event in its history; inside the caller's transaction when given.
    */
-  async recordNotice(id: number, status: NoticeStatus, actor: string, manager?: EntityManager): Promise<void> {
+  async recordNotice(
+    id: number,
+    status: NoticeStatus,
+    actor: string,
+    manager?: EntityManager,
+  ): Promise<void> {
     const now = this.clock.now();
     const write = async (m: EntityManager) => {
       await this.repository.update(m, id, { noticeStatus: status, noticeAt: now });
