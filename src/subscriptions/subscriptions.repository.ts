@@ -38,18 +38,18 @@ export class SubscriptionsRepository {
    */
   async periodCounts(unitIds: string[], from: Date, to: Date): Promise<SubscriptionPeriodRow[]> {
     if (!unitIds.length) return [];
-    const p = (i: number) => this.db.param(i);
-    const units = unitIds.map((_, i) => p(i + 3)).join(', ');
-    const rows = await this.db.manager.query<Record<string, unknown>[]>(
-      `SELECT "unitId", "channel",
-         SUM(CASE WHEN "consentAt" >= ${p(1)} AND "consentAt" < ${p(2)} THEN 1 ELSE 0 END) AS "optIns",
-         SUM(CASE WHEN "unsubscribedAt" >= ${p(1)} AND "unsubscribedAt" < ${p(2)} THEN 1 ELSE 0 END) AS "optOuts",
-         SUM(CASE WHEN "consentAt" < ${p(2)} AND ("unsubscribedAt" IS NULL OR "unsubscribedAt" < "consentAt"
-           OR "unsubscribedAt" >= ${p(2)}) THEN 1 ELSE 0 END) AS "active"
-       FROM "subscription" WHERE "unitId" IN (${units})
-       GROUP BY "unitId", "channel" ORDER BY "unitId", "channel"`,
-      [from.getTime(), to.getTime(), ...unitIds],
-    );
+    // SQLite's "?" are positional: every use of a value is its own parameter.
+    const params: unknown[] = [];
+    const bind = (value: unknown) => (params.push(value), this.db.param(params.length));
+    const [f, t] = [from.getTime(), to.getTime()];
+    const sql = `SELECT "unitId", "channel",
+         SUM(CASE WHEN "consentAt" >= ${bind(f)} AND "consentAt" < ${bind(t)} THEN 1 ELSE 0 END) AS "optIns",
+         SUM(CASE WHEN "unsubscribedAt" >= ${bind(f)} AND "unsubscribedAt" < ${bind(t)} THEN 1 ELSE 0 END) AS "optOuts",
+         SUM(CASE WHEN "consentAt" < ${bind(t)} AND ("unsubscribedAt" IS NULL OR "unsubscribedAt" < "consentAt"
+           OR "unsubscribedAt" >= ${bind(t)}) THEN 1 ELSE 0 END) AS "active"
+       FROM "subscription" WHERE "unitId" IN (${unitIds.map(bind).join(', ')})
+       GROUP BY "unitId", "channel" ORDER BY "unitId", "channel"`;
+    const rows = await this.db.manager.query<Record<string, unknown>[]>(sql, params);
     return rows.map((r) => ({
       unitId: readText(r.unitId) ?? '',
       channel: readText(r.channel) ?? '',
