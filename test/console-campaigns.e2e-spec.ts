@@ -4,7 +4,7 @@ import { Clock, FixedClock } from '../src/common/clock';
 import { ConsoleAuditEntity } from '../src/console/console-audit.entity';
 import { ConversationEntity } from '../src/conversation/conversation.entity';
 import { addConsoleUser, consoleLogin, type ConsoleSession } from './support/console-helpers';
-import { ensureSubscriptionTable, subscribe } from './support/subscriptions';
+import { subscribe } from './support/subscriptions';
 import { eventually, startTestApp, testDatabases, type TestApp } from './support/test-app';
 import { unitsFileWith } from './support/units-file';
 
@@ -56,7 +56,6 @@ describe.each(testDatabases())('the console campaigns, through HTTP (%s)', (data
       overrides: [[Clock, clock]],
       env: { UNITS_FILE: unitsFileWith({ [A]: 'public' }), CAMPAIGN_QUIET_HOURS: 'off' },
     });
-    await ensureSubscriptionTable(t);
     await addConsoleUser(t, 'staff-a@example.org', A, 'staff');
     await addConsoleUser(t, 'admin-a@example.org', A, 'admin');
     await addConsoleUser(t, 'admin2-a@example.org', A, 'admin');

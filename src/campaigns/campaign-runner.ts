@@ -16,6 +16,7 @@ import type { ChannelName } from '../messaging/inbound-event';
 import type { Language } from '../messaging/language';
 import type { OutboundMessage } from '../messaging/outbound-message';
 import type { PlanItem } from '../messaging/plan-item';
+import { UNSUBSCRIBE_PAYLOAD } from '../messaging/subscription-payloads';
 import { OutboxService, type DeliveryOutcome } from '../outbox/outbox.service';
 import type { RecipientState } from './campaign-recipient.entity';
 import { CampaignRepository, type PendingRecipient } from './campaign.repository';
@@ -27,8 +28,6 @@ const TICK_MS = 1000;
 const LEASE_MS = 30_000;
 /** The outbox's sourceRef prefix of campaign messages: "campaign-recipient:<recipient id>". */
 export const RECIPIENT_REF = 'campaign-recipient';
-/** The opt-out every campaign message carries (the subscription intent answers it). */
-export const UNSUBSCRIBE_PAYLOAD = 'UNSUBSCRIBE';
 
 /**
  * Sends approved campaigns. One instance holds a campaign at a time (a lease on its row); its

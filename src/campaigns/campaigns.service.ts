@@ -63,11 +63,33 @@ export class CampaignsService {
     return [...domains];
   }
 
-  async createDraft(input: CampaignInput, actor: string, source: 'console' | 'cli'): Promise<CampaignEntity> {
-    const v = validateCampaign(input, {
+  /** The campaign as it would be stored, or the CampaignError that keeps it from being written. */
+  check(input: CampaignInput): ReturnType<typeof validateCampaign> {
+    return validateCampaign(input, {
       unitIds: this.units.all().map((u) => u.id),
       allowedDomains: this.allowedDomains(),
     });
+  }
+
+  /**
+   * The server operator's campaign (campaign:send): whoever can run commands on the server is the
+   * approver, and the record says so; the console keeps the rule that an author never approves.
+   */
+  async createApproved(input: CampaignInput, operator: string): Promise<CampaignEntity> {
+    const draft = await this.createDraft(input, operator, 'cli');
+    const now = this.clock.now();
+    await this.repository.transition(draft.id, ['draft'], {
+      status: 'approved',
+      approvedBy: operator,
+      approvedAt: now,
+      scheduledAt: input.scheduledAt ?? now,
+      updatedAt: now,
+    });
+    return this.mustFind(draft.id);
+  }
+
+  async createDraft(input: CampaignInput, actor: string, source: 'console' | 'cli'): Promise<CampaignEntity> {
+    const v = this.check(input);
     const now = this.clock.now();
     if (v.scheduledAt && v.scheduledAt.getTime() < now.getTime() - 60_000)
       throw new CampaignError('schedule_in_past', 'the scheduled time is in the past', 'scheduledAt');

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { QueryFailedError } from 'typeorm';
+import { QueryFailedError, type EntityManager } from 'typeorm';
 import { Clock } from '../common/clock';
 import { SecretBox } from '../common/secret-box';
 import { AppConfig } from '../config/app-config';
@@ -10,6 +10,9 @@ import type { ComplaintTicketEntity, TicketStatus } from './complaint-ticket.ent
 import { ComplaintRepository, type ReportTicket, type TicketFilter } from './complaint.repository';
 import { formatTicketCode } from './ticket-code';
 import type { TicketEventEntity } from './ticket-event.entity';
+
+/** How the last notice to the citizen went; 'queued' until the channel says. */
+export type NoticeStatus = 'queued' | 'sent' | 'window_closed' | 'failed' | 'unreachable' | 'no_channel';
 
 export const TICKET_STATUSES: TicketStatus[] = ['received', 'in_progress', 'resolved', 'rejected'];
 const HANDLED: TicketStatus[] = ['resolved', 'rejected'];
@@ -192,6 +195,33 @@ export class ComplaintsService {
       });
     });
     return this.mustFind(id);
+  }
+
+  /**
+   * Where the citizen's notice of a ticket stands (queued, sent, window_closed, failed, unreachable,
+   * no_channel), with a 'notice' event in its history; inside the caller's transaction when given.
+   */
+  async recordNotice(
+    id: number,
+    status: NoticeStatus,
+    actor: string,
+    manager?: EntityManager,
+  ): Promise<void> {
+    const now = this.clock.now();
+    const write = async (m: EntityManager) => {
+      await this.repository.update(m, id, { noticeStatus: status, noticeAt: now });
+      await this.repository.addEvent(m, {
+        ticketId: id,
+        at: now,
+        actor,
+        kind: 'notice',
+        fromStatus: null,
+        toStatus: null,
+        note: status,
+      });
+    };
+    if (manager) await write(manager);
+    else await this.db.transaction(write);
   }
 
   listForUnits(unitIds: string[], filter: TicketFilter = {}): Promise<ComplaintTicketEntity[]> {

@@ -1,5 +1,6 @@
 import { plainToInstance, Transform } from 'class-transformer';
 import {
+  IsBoolean,
   IsIn,
   IsInt,
   IsOptional,
@@ -227,6 +228,15 @@ export class EnvironmentVariables {
   @Max(1000000, { message: 'ZALO_PROMOTION_QUOTA must be an integer between 0 and 1000000' })
   ZALO_PROMOTION_QUOTA = 0;
 
+  /**
+   * On SQLite an instance that starts takes back, at once, every row left in flight: it is the only
+   * process on the file. A process started beside a running service (campaign:send) sets it false
+   * and takes over only rows whose lease expired.
+   */
+  @Transform(({ value }: { value: unknown }) => (typeof value === 'string' ? value !== 'false' : value))
+  @IsBoolean({ message: 'QUEUE_EXCLUSIVE_START must be true or false' })
+  QUEUE_EXCLUSIVE_START = true;
+
   /** Local (Vietnam) hours when no campaign message is sent, "HH:MM-HH:MM"; "off" sends at any hour. */
   @Matches(/^(off|([01][0-9]|2[0-3]):[0-5][0-9]-([01][0-9]|2[0-3]):[0-5][0-9])$/, {
     message: 'CAMPAIGN_QUIET_HOURS must be HH:MM-HH:MM (Vietnam time) or off, e.g. 21:00-07:00',
@@ -259,7 +269,8 @@ export class EnvironmentVariables {
    * the units' own websites.
    */
   @Matches(/^([a-z0-9.-]+(,[a-z0-9.-]+)*)?$/, {
-    message: 'CAMPAIGN_LINK_DOMAINS must be domain names separated by commas, e.g. baohiemxahoi.gov.vn,vssid.vn',
+    message:
+      'CAMPAIGN_LINK_DOMAINS must be domain names separated by commas, e.g. baohiemxahoi.gov.vn,vssid.vn',
   })
   CAMPAIGN_LINK_DOMAINS = '';
 }

@@ -20,6 +20,7 @@ import { ComplaintsService, TICKET_STATUSES } from '../complaints/complaints.ser
 import { StaffDeskService, type StaffReplyResult } from '../conversation/staff-desk.service';
 import { InteractionQueryService } from '../interactions/interaction-query.service';
 import { NluService } from '../nlu/nlu.service';
+import { TicketNoticesService } from '../notices/ticket-notices.service';
 import { ConsoleAuditService } from './console-audit.service';
 import { ConsoleAuthGuard, Ctx, MinRole } from './console-auth.guard';
 import { ROLE_RANK } from './console-auth.service';
@@ -65,6 +66,7 @@ export class ConsoleDeskController {
     private readonly repository: ConsoleRepository,
     private readonly training: TrainingSync,
     private readonly clock: Clock,
+    private readonly notices: TicketNoticesService,
   ) {}
 
   @Get('complaints')
@@ -180,6 +182,11 @@ export class ConsoleDeskController {
                 <dd class="text">${ticket.response}</dd>`
             : ''
         }
+        <dt>${ctx.t('notice.title')}</dt>
+        <dd id="ticket-notice" data-status="${ticket.noticeStatus ?? 'none'}">
+          ${ctx.t(`notice.${ticket.noticeStatus ?? 'none'}`)}
+          ${ticket.noticeAt ? html`<span class="meta">${formatTime(ticket.noticeAt, ctx.lang)}</span>` : ''}
+        </dd>
         ${
           conversation
             ? html`<dt>${ctx.t('conv.title')}</dt>
@@ -196,7 +203,7 @@ export class ConsoleDeskController {
             html`<li>
               <span class="meta">${formatTime(e.at, ctx.lang)} · ${e.actor}</span> ${ctx.t(`event.${e.kind}`)}
               ${e.toStatus ? html`→ <strong>${ctx.t(`status.${e.toStatus}`)}</strong>` : ''}
-              ${e.note ? html`<p class="text">${e.note}</p>` : ''}
+              ${e.kind === 'notice' && e.note ? html`<p class="text">${ctx.t(`notice.${e.note}`)}</p>` : e.note ? html`<p class="text">${e.note}</p>` : ''}
             </li>`,
         )}
       </ol>
@@ -259,6 +266,9 @@ export class ConsoleDeskController {
     if (!status) throw new BadRequestException();
     const note = typeof body.note === 'string' && body.note.trim() ? body.note.trim().slice(0, 2000) : null;
     await this.complaints.changeStatus(ticket.id, status, note, ctx.user.email);
+    // Resolving or rejecting tells the citizen, when the platform's window allows.
+    if ((status === 'resolved' || status === 'rejected') && ticket.status !== status)
+      await this.notices.notify(ticket, status, ticket.response, ctx.user.email);
     await this.audit.record(
       ctx.user,
       'ticket_status',
@@ -281,10 +291,7 @@ export class ConsoleDeskController {
     const message = text(body);
     // The answer is kept on the ticket (a status look-up shows it) whether or not the channel can carry it now.
     await this.complaints.respond(ticket.id, message, ctx.user.email);
-    const conversation = await this.desk.conversation(ticket.conversationId);
-    const result = conversation
-      ? await this.desk.reply(conversation, `${ticket.code}: ${message}`, false)
-      : ({ sent: false, window: { open: false, reason: 'no_channel', error: 'conversation gone' } } as const);
+    const result = await this.notices.notify(ticket, 'reply', message, ctx.user.email);
     await this.audit.record(
       ctx.user,
       'ticket_reply',

@@ -7,6 +7,7 @@ import { DatabaseModule } from '../database/database.module';
 import { I18nModule } from '../i18n/i18n.module';
 import { InteractionQueriesModule } from '../interactions/interaction-queries.module';
 import { NluModule } from '../nlu/nlu.module';
+import { NoticesModule } from '../notices/notices.module';
 import { UnitsModule } from '../units/units.module';
 import { ConsoleAuditEntity } from './console-audit.entity';
 import { ConsoleAuditService } from './console-audit.service';
@@ -49,6 +50,7 @@ import { ReportJobsModule } from '../reports/report-jobs.module';
     ComplaintsModule,
     ConversationModule,
     CampaignsModule,
+    NoticesModule,
   ],
   controllers: [
     ConsoleLoginController,

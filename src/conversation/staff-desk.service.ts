@@ -3,7 +3,9 @@ import { Clock } from '../common/clock';
 import { SecretBox } from '../common/secret-box';
 import { AppConfig } from '../config/app-config';
 import { DatabaseService } from '../database/database.service';
+import type { EntityManager } from 'typeorm';
 import type { ReplyWindow } from '../messaging/channel-sender';
+import type { OutboundMessage } from '../messaging/outbound-message';
 import type { OutboxMessageEntity } from '../outbox/outbox-message.entity';
 import { OutboxService } from '../outbox/outbox.service';
 import type { ConversationEntity } from './conversation.entity';
@@ -67,11 +69,11 @@ export class StaffDeskService {
     return request.contact ? this.contacts.decrypt(request.contact) : null;
   }
 
-  replyWindow(conversation: ConversationEntity): ReplyWindow {
+  replyWindow(conversation: ConversationEntity, origin: 'staff' | 'notice' = 'staff'): ReplyWindow {
     return this.outbox.replyWindow(conversation.channel, {
       unitId: conversation.unitId,
       userMessageAt: conversation.lastUserMessageAt,
-      origin: 'staff',
+      origin,
     });
   }
 
@@ -79,15 +81,30 @@ export class StaffDeskService {
    * Sends a staff message unless the platform's window is closed (then nothing is queued and the
    * reason is returned). keepHandoff: a reply from the hand-off desk keeps the bot silent.
    */
-  async reply(
+  reply(conversation: ConversationEntity, text: string, keepHandoff: boolean): Promise<StaffReplyResult> {
+    return this.send(conversation, { text }, { origin: 'staff', keepHandoff });
+  }
+
+  /**
+   * A message written outside a turn (staff reply, ticket notice), unless the platform's window for
+   * its origin is closed. `alongside` runs in the transaction that queues it (the ticket's notice state).
+   */
+  async send(
     conversation: ConversationEntity,
-    text: string,
-    keepHandoff: boolean,
+    message: OutboundMessage,
+    options: {
+      origin: 'staff' | 'notice';
+      keepHandoff?: boolean;
+      sourceRef?: string;
+      alongside?: (manager: EntityManager) => Promise<void>;
+    },
   ): Promise<StaffReplyResult> {
-    const window = this.replyWindow(conversation);
+    const keepHandoff = options.keepHandoff ?? false;
+    const window = this.replyWindow(conversation, options.origin);
     if (!window.open) return { sent: false, window };
     const now = this.clock.now();
     const [row] = await this.db.transaction(async (manager) => {
+      await options.alongside?.(manager);
       if (keepHandoff) {
         const until = new Date(now.getTime() + this.config.env.HANDOFF_HOURS * 3600_000);
         if (!conversation.handoffUntil || conversation.handoffUntil < until)
@@ -107,12 +124,13 @@ export class StaffDeskService {
           inboxEventId: null,
           userMessageAt: conversation.lastUserMessageAt,
           position: 0,
-          origin: 'staff',
-          message: { text },
+          origin: options.origin,
+          message,
+          sourceRef: options.sourceRef ?? null,
         },
       ]);
     });
-    this.outbox.notify();
+    this.outbox.notify([conversation.channel]);
     return { sent: true, outboxId: row.id };
   }
 

@@ -77,7 +77,10 @@ export class InboxWorker implements OnApplicationBootstrap, BeforeApplicationShu
   }
 
   async onApplicationBootstrap(): Promise<void> {
-    const recovered = await this.repository.recover(this.clock.now(), this.db.kind === 'sqlite');
+    const recovered = await this.repository.recover(
+      this.clock.now(),
+      this.db.kind === 'sqlite' && this.config.env.QUEUE_EXCLUSIVE_START,
+    );
     if (recovered) this.logger.warn({ msg: 'inbox events resumed after a restart', count: recovered });
     this.stopped = false;
     this.loop = this.run();

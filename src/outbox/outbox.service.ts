@@ -152,7 +152,10 @@ export class OutboxService implements OnApplicationBootstrap, BeforeApplicationS
   }
 
   async onApplicationBootstrap(): Promise<void> {
-    const recovered = await this.repository.recover(this.clock.now(), this.db.kind === 'sqlite');
+    const recovered = await this.repository.recover(
+      this.clock.now(),
+      this.db.kind === 'sqlite' && this.config.env.QUEUE_EXCLUSIVE_START,
+    );
     if (recovered)
       this.logger.warn({ msg: 'outbox messages interrupted mid-send will be sent again', count: recovered });
     this.stopped = false;

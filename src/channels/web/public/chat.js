@@ -1,5 +1,5 @@
 // Web chat client: plain DOM, no framework, no CDN. Talks to POST /api/chat and polls
-// GET /api/chat/messages for replies written by staff.
+// GET /api/chat/messages for messages written outside a turn (staff, ticket notices, campaigns).
 (function () {
   'use strict';
   var UI = {
@@ -202,12 +202,17 @@
         return r.ok ? r.json() : [];
       })
       .then(function (messages) {
+        var seenKey = 'chat.seen.' + sessionId();
+        var stored = Number(localStorage.getItem(seenKey) || 0);
         messages.forEach(function (m) {
           if (m.id <= state.lastSeen) return;
-          // Bot replies arrive with their turn; only messages written by staff are new here.
-          if (m.origin === 'staff' && state.started) renderReply(m, 'staff');
+          // Bot replies arrive with their turn; staff replies, ticket notices and campaign messages
+          // are new here, also those that came while the page was closed.
+          var unseen = state.started || (stored > 0 && m.id > stored);
+          if (m.origin !== 'bot' && unseen) renderReply(m, m.origin === 'staff' ? 'staff' : 'bot');
           state.lastSeen = m.id;
         });
+        if (state.lastSeen) localStorage.setItem(seenKey, String(state.lastSeen));
         state.started = true;
       })
       .catch(function () {
