@@ -2,6 +2,7 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import { ComplaintTicketEntity } from '../src/complaints/complaint-ticket.entity';
 import { ConversationEntity } from '../src/conversation/conversation.entity';
 import { graphFake, type PlatformFake } from './fakes/platform-fake';
 import { fixture, freshMessenger, settle, signMessenger } from './support/channel-helpers';
@@ -47,13 +48,23 @@ type SendBody = {
       return page;
     }
 
-    /** A citizen writes to the fanpage now; returns his conversation. */
-    async function messengerCitizen(psid: string): Promise<ConversationEntity> {
+    /** A citizen writes (or taps a quick reply) to the fanpage now; returns his conversation. */
+    async function messengerCitizen(
+      psid: string,
+      say: { text?: string; payload?: string } = {},
+    ): Promise<ConversationEntity> {
       const payload = fixture<{
-        entry: { messaging: { sender: { id: string }; message: { text: string } }[] }[];
-      }>('messenger/text-message.json');
-      payload.entry[0].messaging[0].sender.id = psid;
-      payload.entry[0].messaging[0].message.text = 'xin chào';
+        entry: {
+          messaging: {
+            sender: { id: string };
+            message: { text: string; quick_reply?: { payload: string } };
+          }[];
+        }[];
+      }>(say.payload ? 'messenger/quick-reply.json' : 'messenger/text-message.json');
+      const event = payload.entry[0].messaging[0];
+      event.sender.id = psid;
+      if (say.payload) event.message.quick_reply = { payload: say.payload };
+      else event.message.text = say.text ?? 'xin chào';
       const raw = JSON.stringify(freshMessenger(payload, new Date(), `.browser.${++n}`));
       await t
         .http()
@@ -212,6 +223,70 @@ type SendBody = {
       await expect(staff.locator('#campaigns tbody tr').first().textContent()).resolves.toMatch(/2 \/ 4/);
       await staff.goto(`${base}/console/audit`);
       await expect(staff.locator('#audit').textContent()).resolves.toContain('Phê duyệt chiến dịch');
+    });
+
+    it('should tell staff on the ticket page whether the citizen was notified of the reply', async () => {
+      const complaint =
+        'I want to complain: the guard at the gate shouted at my father and refused to help him';
+      const steps = [
+        { payload: 'CONSENT_YES' },
+        { text: complaint },
+        { payload: 'complaint:file:skip' },
+        { text: 'last Monday afternoon' },
+        { payload: 'complaint:file:contact_no' },
+      ];
+      // One complaint from the web chat (always reachable), one on Messenger from a citizen silent for 10 days.
+      for (const body of steps)
+        await t
+          .http()
+          .post('/api/chat')
+          .send({ sessionId: 'ticket-web', unit: A, ...body })
+          .expect(200);
+      for (const say of steps) {
+        await messengerCitizen('PSID_TICKET_OLD', say);
+        await settle(t.db);
+      }
+      const webConversation = await t.db.manager.findOneByOrFail(ConversationEntity, {
+        userId: 'ticket-web',
+      });
+      const messengerConversation = await t.db.manager.findOneByOrFail(ConversationEntity, {
+        userId: 'PSID_TICKET_OLD',
+      });
+      const webTicket = await eventually(() =>
+        t.db.manager.findOneBy(ComplaintTicketEntity, { conversationId: webConversation.id }),
+      );
+      const oldTicket = await eventually(() =>
+        t.db.manager.findOneBy(ComplaintTicketEntity, { conversationId: messengerConversation.id }),
+      );
+      await t.db.manager.update(
+        ConversationEntity,
+        { id: messengerConversation.id },
+        { lastUserMessageAt: new Date(Date.now() - 10 * 86_400_000) },
+      );
+
+      const staff = await signIn('staff@example.org');
+      const replyTo = async (ticketId: number, text: string) => {
+        await staff.goto(`${base}/console/complaints/${ticketId}`);
+        await staff.fill('#reply-form textarea[name=text]', text);
+        await Promise.all([staff.waitForURL(/done=reply_/), staff.click('#reply-form button')]);
+      };
+      await replyTo(webTicket.id, 'Bệnh viện xin lỗi ông/bà và đã nhắc nhở nhân viên bảo vệ.');
+      // The notice goes through the outbox; the page says so once its delivery is recorded.
+      await eventually(async () => {
+        await staff.reload();
+        return (await staff.locator('#ticket-notice').getAttribute('data-status')) === 'sent';
+      }, 15_000);
+      await expect(staff.locator('#ticket-notice').textContent()).resolves.toContain('Đã gửi tới người dân');
+      await shot(staff, '24-ticket-notice-sent');
+
+      await replyTo(oldTicket.id, 'Bệnh viện đã tiếp nhận và sẽ trả lời ông/bà sớm.');
+      await expect(staff.locator('#ticket-notice').getAttribute('data-status')).resolves.toBe(
+        'window_closed',
+      );
+      await expect(staff.locator('#ticket-notice').textContent()).resolves.toContain(
+        'Không báo được: đã hết thời hạn nhắn tin của nền tảng',
+      );
+      await shot(staff, '25-ticket-notice-window-closed');
     });
   },
 );
