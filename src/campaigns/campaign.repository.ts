@@ -118,7 +118,8 @@ export class CampaignRepository {
   async expand(campaign: CampaignEntity, filter: AudienceFilter, now: Date): Promise<number> {
     if (!filter.channels.length) return 0;
     return this.db.transaction(async (manager) => {
-      const params: unknown[] = [campaign.id, now.getTime(), filter.topic, filter.topic, filter.unitId];
+      // In order of appearance: SQLite's ? placeholders are positional.
+      const params: unknown[] = [campaign.id, filter.topic, filter.topic, now.getTime(), filter.unitId];
       const channelMarks = filter.channels.map((c) => {
         params.push(c);
         return `$${params.length}`;
@@ -128,13 +129,13 @@ export class CampaignRepository {
         params.push(filter.language);
         languageClause = ` AND c."language" = $${params.length}`;
       }
-      const topicMatch = `(CAST($3 AS varchar) IS NULL OR s."topics" = '' OR s."topics" LIKE '%,' || CAST($4 AS varchar) || ',%')`;
+      const topicMatch = `(CAST($2 AS varchar) IS NULL OR s."topics" = '' OR s."topics" LIKE '%,' || CAST($3 AS varchar) || ',%')`;
       return this.db.execute(
         manager,
         this.sql(`INSERT INTO "campaign_recipient"
             ("campaignId", "unitId", "conversationId", "channel", "recipientId", "language", "state", "updatedAt")
           SELECT $1, c."unitId", c."id", c."channel", c."userId", c."language",
-            CASE WHEN s."status" = 'subscribed' AND ${topicMatch} THEN 'pending' ELSE 'not_subscribed' END, $2
+            CASE WHEN s."status" = 'subscribed' AND ${topicMatch} THEN 'pending' ELSE 'not_subscribed' END, $4
           FROM "conversation" c LEFT JOIN "subscription" s ON s."conversationId" = c."id"
           WHERE c."unitId" = $5 AND c."channel" IN (${channelMarks.join(', ')})${languageClause}
           ON CONFLICT ("campaignId", "conversationId") DO NOTHING`),
