@@ -441,7 +441,7 @@ export class ConversationEngine implements InboxHandler, OnModuleInit {
     const answer = reply.messages[reply.messages.length - 1];
     if (!answer || (answer.buttons?.length ?? 0) >= FEWEST_BUTTONS) return false;
     if (await this.subscriptions.findByConversation(conversation.id)) {
-      // Subscribed or opted out before this column existed: nothing to offer, and no need to look again.
+      // A subscription made outside a turn (every turn about it sets the column): never look again.
       conversation.subscriptionOfferedAt = scope.now;
       return false;
     }
