@@ -441,7 +441,7 @@ export class ConversationEngine implements InboxHandler, OnModuleInit {
     const answer = reply.messages[reply.messages.length - 1];
     if (!answer || (answer.buttons?.length ?? 0) >= FEWEST_BUTTONS) return false;
     if (await this.subscriptions.findByConversation(conversation.id)) {
-      // Subscribed or opted out before this column existed: nothing to offer, and no need to look again.
+      // A subscription made outside a turn (every turn about it sets the column): never look again.
       conversation.subscriptionOfferedAt = scope.now;
       return false;
     }
@@ -626,9 +626,12 @@ function turnIdOf(inboxEventId: number): string {
 
 /**
  * While staff have the conversation the bot is silent, but for what the hand-off message itself
- * offers: a call-back (asked for and answered) and going back to the bot. Everything else waits for staff.
+ * offers: a call-back (asked for and answered) and going back to the bot, and for the opt-out of the
+ * news. Everything else waits for staff.
  */
 function reachesBotWhileHandedOff(decided: Route): boolean {
+  // The UNSUBSCRIBE button of a campaign works at any time; typed words go to the person.
+  if (decided.intent === 'subscription' && decided.topic === 'unsubscribe') return decided.via === 'payload';
   return (
     decided.intent === 'human' &&
     (decided.via === 'payload' || decided.via === 'flow') &&
