@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { CampaignReportsModule } from '../campaigns/campaign-reports.module';
 import { ComplaintsModule } from '../complaints/complaints.module';
 import { I18nModule } from '../i18n/i18n.module';
 import { InteractionsModule } from '../interactions/interactions.module';
@@ -6,7 +7,7 @@ import { UnitsModule } from '../units/units.module';
 import { ReportsService } from './reports.service';
 
 @Module({
-  imports: [InteractionsModule, ComplaintsModule, UnitsModule, I18nModule],
+  imports: [InteractionsModule, ComplaintsModule, UnitsModule, I18nModule, CampaignReportsModule],
   providers: [ReportsService],
   exports: [ReportsService],
 })

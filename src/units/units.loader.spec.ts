@@ -160,7 +160,10 @@ describe('#parseUnitsFile', () => {
     [minimal().replace('id: vneid', 'id: lottery'), /planItems\[0\]\.id/],
     [minimal().replace('"07:00-11:30"', '"7h-11h"'), /office hours are "HH:MM-HH:MM"/],
     ['defaultUnit: nope\n' + minimal(), /defaultUnit "nope" is not one of the units/],
-    [minimal('    report: { symbol: "bc/x" }\n'), /units\[0\]\.report\.symbol: report\.symbol must be capital letters/],
+    [
+      minimal('    report: { symbol: "bc/x" }\n'),
+      /units\[0\]\.report\.symbol: report\.symbol must be capital letters/,
+    ],
   ])('should reject a bad file with one line naming the field (%#)', (text, message) => {
     expect(() => parseUnitsFile(text, 'x.yaml')).toThrow(message);
   });

@@ -6,7 +6,15 @@ import { parse } from 'yaml';
 import { ConfigurationError, errorMessage } from '../common/errors';
 import { fromRoot } from '../common/project-root';
 import type { PlanItem } from '../messaging/plan-item';
-import type { Localized, Slot, Unit, UnitReportSettings, UnitsCatalog, WebChatMode, WeeklySlots } from './unit';
+import type {
+  Localized,
+  Slot,
+  Unit,
+  UnitReportSettings,
+  UnitsCatalog,
+  WebChatMode,
+  WeeklySlots,
+} from './unit';
 import { TO_FILL, UnitsFile, type LocalizedText, type UnitEntry, type WeeklySchedule } from './units.schema';
 
 function pathOf(errors: ValidationError[], prefix = ''): { path: string; message: string } | undefined {
