@@ -24,6 +24,7 @@ import { TrainingExampleEntity } from './training-example.entity';
 import { TrainingSync } from './training-sync.service';
 import { TrainingVersionEntity } from './training-version.entity';
 import { InteractionsModule } from '../interactions/interactions.module';
+import { OutreachFiguresModule } from '../reports/outreach-figures.module';
 import { ReportJobsModule } from '../reports/report-jobs.module';
 
 /** The staff console (/console): accounts and sessions, the pages, the audit trail. */
@@ -44,6 +45,7 @@ import { ReportJobsModule } from '../reports/report-jobs.module';
     InteractionQueriesModule,
     InteractionsModule,
     ReportJobsModule,
+    OutreachFiguresModule,
     ComplaintsModule,
     ConversationModule,
   ],

@@ -2,8 +2,7 @@ import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { mkdir, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { Inject, Injectable, Optional } from '@nestjs/common';
-import { CampaignReportService } from '../campaigns/campaign-report.service';
+import { Injectable } from '@nestjs/common';
 import { Clock, VN_TIME_ZONE } from '../common/clock';
 import { ComplaintsService } from '../complaints/complaints.service';
 import { I18nService } from '../i18n/i18n.service';
@@ -18,13 +17,8 @@ import { writeDocx } from './docx-writer';
 import type { ChainPoint, ComplaintFigures, ReportData, ReportText } from './report-data';
 import { FigureAccumulator, Reservoir } from './report-figures';
 import { LocalDateTimes } from './report-format';
-import {
-  OutreachAccumulator,
-  outreachFigures,
-  SUBSCRIPTION_COUNTS,
-  type OutreachInput,
-  type SubscriptionCountsSource,
-} from './outreach-figures';
+import { OutreachAccumulator, outreachFigures } from './outreach-figures';
+import { OutreachSources } from './outreach-sources.service';
 import { parsePeriod, type ReportPeriod } from './report-period';
 import { writeXlsx } from './xlsx-writer';
 
@@ -75,22 +69,8 @@ export class ReportsService {
     private readonly units: UnitsService,
     private readonly i18n: I18nService,
     private readonly clock: Clock,
-    private readonly campaigns: CampaignReportService,
-    // Until the subscriptions module provides it, opt-ins and opt-outs are reported as not available.
-    @Optional()
-    @Inject(SUBSCRIPTION_COUNTS)
-    private readonly subscriptions: SubscriptionCountsSource | null = null,
+    private readonly outreachSources: OutreachSources,
   ) {}
-
-  /** What the campaigns, tickets and subscriptions sides say of the period (the log adds the rest). */
-  async outreachInput(unitIds: string[], from: Date, to: Date): Promise<OutreachInput> {
-    const [campaigns, notices, subscriptions] = await Promise.all([
-      this.campaigns.forPeriod(unitIds, from, to),
-      this.complaints.noticesSent(unitIds, from, to),
-      this.subscriptions ? this.subscriptions.periodCounts(unitIds, from, to) : Promise.resolve(null),
-    ]);
-    return { campaigns, noticesSent: notices.reduce((n, x) => n + x.count, 0), subscriptions };
-  }
 
   resolveUnits(unitId: string): { scope: 'unit' | 'all'; units: Unit[] } {
     if (unitId === 'all') return { scope: 'all', units: this.units.all() };
@@ -216,7 +196,7 @@ export class ReportsService {
 
     const unitIds = units.map((u) => u.id);
     const outreachData = outreachFigures(
-      await this.outreachInput(unitIds, period.from, period.to),
+      await this.outreachSources.forPeriod(unitIds, period.from, period.to),
       outreach.result(),
     );
     const data: ReportData = {
