@@ -20,6 +20,8 @@ import { PublicServicesIntent } from './public-services/public-services.intent';
 import { PublicServicesModule } from './public-services/public-services.module';
 import { SatisfactionIntent } from './satisfaction/satisfaction.intent';
 import { SatisfactionModule } from './satisfaction/satisfaction.module';
+import { SubscriptionIntent } from './subscription/subscription.intent';
+import { SubscriptionModule } from './subscription/subscription.module';
 import { UnitInfoIntent } from './unit-info/unit-info.intent';
 import { UnitInfoModule } from './unit-info/unit-info.module';
 import { VneidIntent } from './vneid/vneid.intent';
@@ -39,6 +41,7 @@ const REGISTERED = [
   [FallbackModule, FallbackIntent],
   [PrivacyModule, PrivacyIntent],
   [SatisfactionModule, SatisfactionIntent],
+  [SubscriptionModule, SubscriptionIntent],
 ] as const;
 
 @Module({

@@ -79,6 +79,7 @@ describe.each(testDatabases())('scripted conversations (%s)', (database) => {
           'language',
           'privacy',
           'public-services',
+          'subscription',
           'unit-info',
           'vneid',
         ].filter((folder) => !only?.length || only.includes(folder)),

@@ -21,7 +21,7 @@ import {
 } from '../messaging/intent';
 import { isLanguage, type Language } from '../messaging/language';
 import type { PlanItem } from '../messaging/plan-item';
-import type { Reply } from '../messaging/reply';
+import type { ConversationEffect, Reply } from '../messaging/reply';
 import { CONTENT_INTENTS } from '../messaging/understanding';
 import type { TurnResult } from '../messaging/turn-result';
 import { NluService } from '../nlu/nlu.service';
@@ -29,12 +29,17 @@ import { OutboxService } from '../outbox/outbox.service';
 import { localMidnight } from '../units/office-hours';
 import { audienceOf, type Unit } from '../units/unit';
 import { UnitsService } from '../units/units.service';
+import type { SubscriptionEntity } from '../subscriptions/subscription.entity';
+import { decodeTopics, SubscriptionsService } from '../subscriptions/subscriptions.service';
 import { ConversationEntity } from './conversation.entity';
 import { ConcurrentTurnError, ConversationRepository } from './conversation.repository';
 import { TurnCommitter } from './turn-committer';
 import { CONTEXT_MINUTES, route, type Route } from './turn-router';
 
 const EMPTY_TURN_INTENT = 'none';
+
+/** The fewest buttons a platform shows on one message (Zalo: 5, quick replies included). */
+const FEWEST_BUTTONS = 5;
 
 /**
  * One turn: understand → decide → reply → render → record, then the outbox. Everything the turn
@@ -61,6 +66,7 @@ export class ConversationEngine implements InboxHandler, OnModuleInit {
     private readonly config: AppConfig,
     private readonly worker: InboxWorker,
     private readonly committer: TurnCommitter,
+    private readonly subscriptions: SubscriptionsService,
   ) {
     for (const intent of intents) this.intents.set(intent.name, intent);
     this.contacts = new SecretBox(config.serverSecret('USER_KEY_SECRET'), 'contact-v1');
@@ -165,6 +171,11 @@ export class ConversationEngine implements InboxHandler, OnModuleInit {
         : undefined;
     const input: TurnInput = { kind: event.kind, text, payload: event.payload, understanding };
     let decided = route(input, view, new Set(this.intents.keys()));
+    // Read only when the turn is about it: every other turn costs no extra query.
+    if (decided.intent === 'subscription')
+      view.subscription = existing
+        ? subscriptionView(await this.subscriptions.findByConversation(conversation.id))
+        : null;
     const scope: TurnScope = { turnId: turnIdOf(inboxEventId), unit, view, input, now };
     let language: Language = understanding?.language ?? this.languageOf(conversation);
 
@@ -182,6 +193,8 @@ export class ConversationEngine implements InboxHandler, OnModuleInit {
     }
 
     const effects = this.applyEffects(reply, conversation, now);
+    // Whoever asked about the news (even "stop" when not subscribed) has nothing left to be offered.
+    if (decided.intent === 'subscription') conversation.subscriptionOfferedAt ??= now;
     if (effects.language) language = effects.language;
     conversation.language = language;
     if (effects.language || understanding?.languageSure) conversation.languageSettled = true;
@@ -189,6 +202,12 @@ export class ConversationEngine implements InboxHandler, OnModuleInit {
     if (!handedOff) await this.addFollowUps(scope, reply, decided, conversation, language);
 
     const rendered = this.render(reply, language, unit, now);
+    // The proof of consent: the confirmation exactly as the citizen is shown it, and how it was given.
+    const news = effects.news;
+    const consentWording =
+      news?.type === 'subscribe' && rendered.messages.length
+        ? `${rendered.messages[0].text}\n(consent given by ${news.source === 'quick_reply' ? 'quick reply' : 'typed message'})`
+        : '';
     const planItems = new Set<PlanItem>(reply.planItems);
     if (language === 'en' && rendered.messages.length) planItems.add('english_programme');
 
@@ -199,6 +218,20 @@ export class ConversationEngine implements InboxHandler, OnModuleInit {
     await this.committer.commit({
       write: async (manager) => {
         await this.conversations.saveTurn(manager, conversation, readTurnCount);
+        if (news?.type === 'subscribe')
+          await this.subscriptions.subscribe(
+            manager,
+            conversation,
+            news.topics,
+            consentWording,
+            news.source,
+            now,
+          );
+        else if (news?.type === 'unsubscribe')
+          await this.subscriptions.unsubscribe(manager, conversation.id, now);
+        // Asking to delete one's data ends the subscription at once, its consent record with it.
+        if (effects.removeSubscription)
+          await this.subscriptions.removeForConversation(manager, conversation.id);
         for (const request of effects.staffRequests) {
           await this.conversations.addStaffRequest(manager, {
             unitId: unit.id,
@@ -352,6 +385,7 @@ export class ConversationEngine implements InboxHandler, OnModuleInit {
     const askedToday =
       conversation.satisfactionAskedAt &&
       localMidnight(conversation.satisfactionAskedAt).getTime() === localMidnight(now).getTime();
+    let satisfactionAsked = false;
     if (
       reply.served &&
       reply.outcome === 'answered' &&
@@ -361,6 +395,7 @@ export class ConversationEngine implements InboxHandler, OnModuleInit {
     ) {
       const question = await extra('satisfaction', 'ask');
       if (question) {
+        satisfactionAsked = true;
         // Platforms show quick replies on the last message only: the answer's way onward moves
         // under the question, after 👍 / 👎.
         const answer = reply.messages[reply.messages.length - 1];
@@ -373,12 +408,52 @@ export class ConversationEngine implements InboxHandler, OnModuleInit {
         conversation.satisfactionAskedAt = now;
       }
     }
+    // Never beside the satisfaction question: 👍 / 👎, the way onward and the offer would not all fit
+    // in Zalo's five buttons. The offer waits for the next served answer instead.
+    if (!satisfactionAsked && (await this.mayOfferSubscription(scope, reply, decided, conversation))) {
+      const offer = await extra('subscription', 'offer');
+      const chips = offer?.messages[0]?.quickReplies ?? [];
+      const answer = reply.messages[reply.messages.length - 1];
+      if (chips.length && answer) {
+        // First, so that it is among the buttons Zalo shows.
+        answer.quickReplies = [...chips, ...(answer.quickReplies ?? [])].slice(0, 13);
+        conversation.subscriptionOfferedAt = now;
+      }
+    }
+  }
+
+  /**
+   * The news subscription is offered once per conversation, after a served content answer only: not
+   * in an emergency, a complaint, a form, to someone who refused consent, nor to someone who has
+   * subscribed or opted out already.
+   */
+  private async mayOfferSubscription(
+    scope: TurnScope,
+    reply: Reply,
+    decided: Route,
+    conversation: ConversationEntity,
+  ): Promise<boolean> {
+    if (conversation.subscriptionOfferedAt || conversation.consent === 'denied') return false;
+    if (!this.intents.has('subscription')) return false;
+    if (!reply.served || reply.outcome !== 'answered' || scope.input.understanding?.emergency) return false;
+    if (!CONTENT_INTENTS.has(decided.intent) || decided.intent === 'complaint') return false;
+    if (conversation.flow || reply.flow || reply.effects?.length) return false;
+    const answer = reply.messages[reply.messages.length - 1];
+    if (!answer || (answer.buttons?.length ?? 0) >= FEWEST_BUTTONS) return false;
+    if (await this.subscriptions.findByConversation(conversation.id)) {
+      // Subscribed or opted out before this column existed: nothing to offer, and no need to look again.
+      conversation.subscriptionOfferedAt = scope.now;
+      return false;
+    }
+    return true;
   }
 
   private applyEffects(reply: Reply, conversation: ConversationEntity, now: Date) {
     const result = {
       language: undefined as Language | undefined,
       satisfaction: null as 'up' | 'down' | null,
+      news: null as Extract<ConversationEffect, { type: 'subscribe' | 'unsubscribe' }> | null,
+      removeSubscription: false,
       staffRequests: [] as { kind: 'handoff' | 'data_deletion' | 'callback'; contact: string | null }[],
     };
     for (const effect of reply.effects ?? []) {
@@ -403,6 +478,12 @@ export class ConversationEngine implements InboxHandler, OnModuleInit {
           break;
         case 'data_deletion_request':
           result.staffRequests.push({ kind: 'data_deletion', contact: null });
+          result.removeSubscription = true;
+          conversation.subscriptionOfferedAt ??= now;
+          break;
+        case 'subscribe':
+        case 'unsubscribe':
+          result.news = effect;
           break;
         case 'callback_request':
           result.staffRequests.push({ kind: 'callback', contact: effect.contact });
@@ -508,6 +589,7 @@ export class ConversationEngine implements InboxHandler, OnModuleInit {
       handoffAt: null,
       lastUserMessageAt: null,
       satisfactionAskedAt: null,
+      subscriptionOfferedAt: null,
       createdAt: now,
       updatedAt: now,
     } satisfies Partial<ConversationEntity>);
@@ -526,6 +608,15 @@ interface TurnScope {
   view: ConversationView;
   input: TurnInput;
   now: Date;
+}
+
+function subscriptionView(row: SubscriptionEntity | null): ConversationView['subscription'] {
+  return row
+    ? {
+        status: row.status === 'subscribed' ? 'subscribed' : 'unsubscribed',
+        topics: decodeTopics(row.topics),
+      }
+    : null;
 }
 
 /** One per inbound event, so every run of its turn (retry, re-run after a conflict) has the same id. */

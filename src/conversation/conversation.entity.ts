@@ -67,6 +67,10 @@ export class ConversationEntity {
   @Column({ type: 'bigint', nullable: true, transformer: epochMs })
   satisfactionAskedAt: Date | null;
 
+  /** When the news subscription was offered, or made moot (subscribed or opted out by words): never again. */
+  @Column({ type: 'bigint', nullable: true, transformer: epochMs })
+  subscriptionOfferedAt: Date | null;
+
   @Column({ type: 'bigint', transformer: epochMs })
   createdAt: Date;
 

@@ -7,6 +7,7 @@ import { InboxModule } from '../inbox/inbox.module';
 import { InteractionsModule } from '../interactions/interactions.module';
 import { NluModule } from '../nlu/nlu.module';
 import { OutboxModule } from '../outbox/outbox.module';
+import { SubscriptionsModule } from '../subscriptions/subscriptions.module';
 import { UnitsModule } from '../units/units.module';
 import { ConversationEntity } from './conversation.entity';
 import { TurnCommitter } from './turn-committer';
@@ -28,6 +29,7 @@ import { StaffRequestEntity } from './staff-request.entity';
     InteractionsModule,
     OutboxModule,
     InboxModule,
+    SubscriptionsModule,
   ],
   providers: [
     ConversationRepository,

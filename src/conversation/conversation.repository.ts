@@ -87,6 +87,7 @@ const COLUMNS = [
   'handoffAt',
   'lastUserMessageAt',
   'satisfactionAskedAt',
+  'subscriptionOfferedAt',
   'createdAt',
   'updatedAt',
 ] as const satisfies readonly (keyof ConversationEntity)[];
@@ -119,6 +120,7 @@ function toConversation(r: Record<string, unknown>): ConversationEntity {
     handoffAt: readDate(r.handoffAt),
     lastUserMessageAt: readDate(r.lastUserMessageAt),
     satisfactionAskedAt: readDate(r.satisfactionAskedAt),
+    subscriptionOfferedAt: readDate(r.subscriptionOfferedAt),
     createdAt: readDate(r.createdAt)!,
     updatedAt: readDate(r.updatedAt)!,
   });

@@ -1,4 +1,4 @@
-import { fold } from '../common/fold';
+import { answerWords, fold } from '../common/fold';
 import { looksLikeQuestion } from '../common/question';
 import { yesNo } from '../common/yes-no';
 
@@ -50,4 +50,18 @@ const ASKS_FOR_SOMEONE =
 
 export function asksForSomeone(text: string): boolean {
   return ASKS_FOR_SOMEONE.test(fold(text)) || looksLikeQuestion(text);
+}
+
+/**
+ * A whole message that only says "stop the messages" ("STOP", "dừng", "hủy nhận tin", "unsubscribe"):
+ * the usual opt-out words of bulk messaging. "stop" inside a longer sentence ("dừng thuốc được không",
+ * "how do I stop the OTP") is not one; the classifier reads those.
+ */
+const STOP_NEWS =
+  /^(?:(?:xin|cho|em|toi|minh|vui long|please) )?(?:stop(?: (?:it|sending|messages?|news|updates|the news|the updates|subscription))?|unsubscribe(?: me)?|opt out|dung(?: lai| nhan tin| gui tin| gui)?|ngung(?: nhan tin| gui tin| gui)?|huy(?: dang ky| dk| dki| nhan tin| nhan ban tin| theo doi ban tin)|(?:khong|ko|k) (?:nhan tin|nhan ban tin|muon nhan tin)(?: nua)?)$/;
+
+export function asksToStopNews(text: string): boolean {
+  const words = answerWords(text);
+  if (!words.length || words.length > 7) return false;
+  return STOP_NEWS.test(words.join(' '));
 }

@@ -146,3 +146,66 @@ describe('#route', () => {
     });
   });
 });
+
+describe('news subscription (issue 13)', () => {
+  const known = new Set([...KNOWN, 'subscription']);
+
+  it.each([
+    ['SUBSCRIBE', { intent: 'subscription', topic: 'subscribe', arg: undefined }],
+    ['SUBSCRIBE:vneid', { intent: 'subscription', topic: 'subscribe', arg: 'vneid' }],
+    ['subscribe:health_insurance', { intent: 'subscription', topic: 'subscribe', arg: 'health_insurance' }],
+    ['UNSUBSCRIBE', { intent: 'subscription', topic: 'unsubscribe' }],
+    ['unsubscribe', { intent: 'subscription', topic: 'unsubscribe' }],
+  ])('should route the payload %s', (payload, expected) => {
+    expect(parsePayload(payload, known)).toEqual({ ...expected, via: 'payload' });
+  });
+
+  it.each(['SUBSCRIBE:lottery', 'UNSUBSCRIBE:vneid', 'SUBSCRIBE:vneid:x'])(
+    'should not route %s',
+    (payload) => {
+      expect(parsePayload(payload, known)).toBeNull();
+    },
+  );
+
+  const typed = (
+    message: string,
+    u: Partial<Understanding> = { intent: 'fallback', decision: 'fallback' },
+  ) => ({
+    ...text(u),
+    text: message,
+  });
+
+  it.each([
+    'STOP',
+    'dừng',
+    'Dừng lại ạ',
+    'hủy nhận tin',
+    'huy dang ky',
+    'unsubscribe',
+    'stop sending',
+    'ko nhận tin nữa',
+  ])('should read a bare %j as the opt-out, whatever the classifier says', (message) => {
+    expect(route(typed(message), conversation(), known)).toEqual({
+      intent: 'subscription',
+      topic: 'unsubscribe',
+      via: 'wording',
+    });
+  });
+
+  it.each([
+    'có nên dừng thuốc không',
+    'how do I stop the OTP',
+    'dừng xe ở đâu',
+    'stop calling me at night please',
+  ])('should leave %j to the classifier', (message) => {
+    expect(route(typed(message), conversation(), known).intent).not.toBe('subscription');
+  });
+
+  it('should leave "dừng" to a form in progress, and an emergency before both', () => {
+    const flow = { intent: 'complaint', step: 'what', data: {} };
+    expect(route(typed('dừng'), conversation({ flow }), known).intent).toBe('complaint');
+    expect(route(typed('stop', { intent: 'emergency', emergency: true }), conversation(), known).intent).toBe(
+      'emergency',
+    );
+  });
+});

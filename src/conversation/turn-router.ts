@@ -2,9 +2,11 @@ import type { ConversationView, TurnInput } from '../messaging/intent';
 import { looksLikeQuestion } from '../common/question';
 import { CONTENT_INTENTS } from '../messaging/understanding';
 import type { FlowState } from '../messaging/reply';
+import { parseSubscriptionPayload } from '../messaging/subscription-payloads';
 import {
   acknowledgementOf,
   asksForSomeone,
+  asksToStopNews,
   emergencyFollowUpWording,
   NARRATIVE_WORDS,
   wordCount,
@@ -18,6 +20,7 @@ export type RouteVia =
   | 'aside'
   | 'emergency_context'
   | 'ack'
+  | 'wording'
   | 'entity'
   | 'classifier'
   | 'context';
@@ -44,6 +47,8 @@ export interface Route {
   via: RouteVia;
 }
 
+const SUBSCRIPTION = 'subscription';
+
 /** Core payloads of intents/README.md and where they go. */
 const CORE_PAYLOADS: Record<string, { intent: string; topic: string }> = {
   GET_STARTED: { intent: 'privacy', topic: 'welcome' },
@@ -64,6 +69,9 @@ const TOPIC_PAYLOAD = /^([a-z_]{2,32}):([a-z0-9_]{1,48})(?::([\w.-]{1,64}))?$/;
 export function parsePayload(payload: string, knownIntents: Set<string>): Route | null {
   const core = CORE_PAYLOADS[payload.trim().toUpperCase()];
   if (core) return { ...core, via: 'payload' };
+  const news = knownIntents.has(SUBSCRIPTION) ? parseSubscriptionPayload(payload) : null;
+  if (news?.action === 'unsubscribe') return { intent: SUBSCRIPTION, topic: 'unsubscribe', via: 'payload' };
+  if (news) return { intent: SUBSCRIPTION, topic: 'subscribe', arg: news.topic, via: 'payload' };
   const match = TOPIC_PAYLOAD.exec(payload.trim());
   if (match && knownIntents.has(match[1]))
     return { intent: match[1], topic: match[2], arg: match[3], via: 'payload' };
@@ -111,6 +119,10 @@ export function route(input: TurnInput, conversation: ConversationView, knownInt
   }
 
   if (!understanding) return { intent: 'greeting', topic: 'menu', via: 'kind' };
+
+  // A bare "STOP" / "dừng" outside a form is the opt-out of bulk messaging, whatever it resembles.
+  if (input.text && knownIntents.has(SUBSCRIPTION) && asksToStopNews(input.text))
+    return { intent: SUBSCRIPTION, topic: 'unsubscribe', via: 'wording' };
 
   // "ok", "đồng ý", "cảm ơn" after a form ended (or any answer) is not a new request.
   const ack = input.text ? acknowledgementOf(input.text) : null;

@@ -8,3 +8,4 @@ export * from './intent';
 export * from './turn-result';
 export * from './channel-sender';
 export * from './audience';
+export * from './subscription-payloads';

@@ -44,6 +44,17 @@ export interface ConversationView {
   /** Minutes since the conversation's previous turn; null on its first. */
   minutesSinceLastTurn: number | null;
   isFirstTurn: boolean;
+  /**
+   * The news subscription (null: never subscribed). Read only for turns that need it (the
+   * subscription intent); undefined otherwise, so that other turns cost no extra query.
+   */
+  subscription?: SubscriptionView | null;
+}
+
+export interface SubscriptionView {
+  status: 'subscribed' | 'unsubscribed';
+  /** The topics chosen; empty means every topic. */
+  topics: string[];
 }
 
 export interface TurnInput {

@@ -45,7 +45,10 @@ export type ConversationEffect =
   | { type: 'handoff_end' }
   | { type: 'satisfaction'; value: 'up' | 'down' }
   | { type: 'data_deletion_request' }
-  | { type: 'callback_request'; contact: string | null };
+  | { type: 'callback_request'; contact: string | null }
+  /** Opt in to the unit's news (merged with topics already chosen); [] means every topic. */
+  | { type: 'subscribe'; topics: string[]; source: 'message' | 'quick_reply' }
+  | { type: 'unsubscribe' };
 
 export interface Reply {
   messages: ReplyMessage[];

@@ -12,7 +12,7 @@ import { loadTeencode, Normalizer, withoutTokens, type Normalized } from './norm
 import { hashExamples, type Example } from './training-data';
 
 /** Bump when features, training or normalisation change: cached models of older code are not reused. */
-const MODEL_VERSION = 'nlu-10';
+const MODEL_VERSION = 'nlu-11';
 
 /** ":)", ":D", "^^", "<3" with nothing else but spaces and punctuation. */
 const EMOTICON = /^[\s\p{P}]*(?:[:;=]-?[)(DPp3]+|\^[_-]?\^|<3)[\s\p{P}]*$/u;

@@ -10,6 +10,7 @@ import { ReportJobs1764330000000 } from './1764330000000-report-jobs';
 import { TrainingVersion1764340000000 } from './1764340000000-training-version';
 import { ConversationLanguageSettled1764400000000 } from './1764400000000-conversation-language-settled';
 import { OpenQueueIndexes1764500000000 } from './1764500000000-open-queue-indexes';
+import { Subscriptions1764600000000 } from './1764600000000-subscriptions';
 import { Campaigns1764610000000 } from './1764610000000-campaigns';
 
 /** In order. A new migration is appended here; never edit one that has shipped. */
@@ -26,5 +27,6 @@ export const MIGRATIONS = [
   TrainingVersion1764340000000,
   ConversationLanguageSettled1764400000000,
   OpenQueueIndexes1764500000000,
+  Subscriptions1764600000000,
   Campaigns1764610000000,
 ];
