@@ -17,6 +17,7 @@ import type { ChannelName } from '../src/messaging/inbound-event';
 import type { PlanItem } from '../src/messaging/plan-item';
 import { ReportsModule } from '../src/reports/reports.module';
 import { ReportsService, type Manifest } from '../src/reports/reports.service';
+import { SubscriptionEntity } from '../src/subscriptions/subscription.entity';
 import { addConsoleUser, consoleLogin } from './support/console-helpers';
 import { startTestApp, testDatabases, type TestApp } from './support/test-app';
 import { unitsFileWith } from './support/units-file';
@@ -90,6 +91,8 @@ interface CampaignSeed {
  * insurance 2; 6 distinct citizens (m1 m2 m3 z1 z2 w1); outside the window 3 (messenger); not
  * subscribed 2 (zalo 1, web 1); failed 1. Ticket notices sent in April: 2 (one window_closed and one
  * sent in May do not count; OTHER's does not either). Turns: 3 (two citizens), none of them campaigns.
+ * Subscriptions (SUBSCRIPTIONS): opt-ins in April 3 (m2, z1, m3), opt-outs 2 (z1, w1), active on 30/4: 3
+ * (m1, m2, m3); z2 came in May, OTHER's o1 is not UNIT's.
  */
 const CAMPAIGNS: CampaignSeed[] = [
   {
@@ -154,6 +157,17 @@ const CAMPAIGNS: CampaignSeed[] = [
     startedAt: '2026-04-15T08:00:00',
     recipients: [{ channel: 'zalo', user: 'o1', state: 'sent', when: '2026-04-15T08:01:00' }],
   },
+];
+
+/** [unit, channel, user, consent (local), unsubscribed (local) or null] */
+const SUBSCRIPTIONS: [string, ChannelName, string, string, string | null][] = [
+  [UNIT, 'messenger', 'm1', '2026-03-20T09:00:00', null],
+  [UNIT, 'messenger', 'm2', '2026-04-05T09:00:00', null],
+  [UNIT, 'zalo', 'z1', '2026-04-06T09:00:00', '2026-04-25T09:00:00'],
+  [UNIT, 'web', 'w1', '2026-03-01T09:00:00', '2026-04-12T09:00:00'],
+  [UNIT, 'zalo', 'z2', '2026-05-02T09:00:00', null],
+  [UNIT, 'messenger', 'm3', '2026-04-28T09:00:00', null],
+  [OTHER, 'zalo', 'o1', '2026-04-10T09:00:00', null],
 ];
 
 describe.each(testDatabases())('proactive outreach in the period report (%s)', (database) => {
@@ -317,6 +331,27 @@ describe.each(testDatabases())('proactive outreach in the period report (%s)', (
       ['2026-05-03T09:00:00', 'sent'],
     ]);
     await seedTicket(OTHER, 'PA-2026-000903', [['2026-04-06T09:00:00', 'sent']]);
+    const interactions = t.app.get(InteractionsService);
+    for (const [unitId, channel, user, consent, unsubscribed] of SUBSCRIPTIONS) {
+      await t.db.manager.save(
+        t.db.manager.create(SubscriptionEntity, {
+          unitId,
+          channel,
+          conversationId: `${unitId.slice(0, 8)}-${channel}-${user}`,
+          userId: user,
+          userKey: interactions.userKey(channel, user),
+          language: 'vi',
+          status: unsubscribed ? 'unsubscribed' : 'subscribed',
+          topics: '',
+          consentAt: at(consent),
+          consentWording: 'Bạn đã đăng ký nhận tin của đơn vị.',
+          consentSource: 'quick_reply',
+          unsubscribedAt: unsubscribed ? at(unsubscribed) : null,
+          createdAt: at(consent),
+          updatedAt: at(unsubscribed ?? consent),
+        }),
+      );
+    }
     clock.set(at('2026-05-05T09:00:00'));
   });
   afterAll(() => t?.close());
@@ -351,8 +386,7 @@ describe.each(testDatabases())('proactive outreach in the period report (%s)', (
       { planItem: 'vneid', reached: 6 },
       { planItem: 'health_insurance', reached: 2 },
     ]);
-    // Subscriptions are not wired on this branch: "not available", never a made-up 0.
-    expect([o.optIns, o.optOuts]).toEqual([null, null]);
+    expect([o.optIns, o.optOuts, o.activeSubscribers]).toEqual([3, 2, 3]);
 
     // The turn figures are the three turns only.
     const f = data.figures;
@@ -374,8 +408,9 @@ describe.each(testDatabases())('proactive outreach in the period report (%s)', (
       campaignOutsideWindow: 3,
       campaignNotSubscribed: 2,
       campaignFailed: 1,
-      subscriptionOptIns: null,
-      subscriptionOptOuts: null,
+      subscriptionOptIns: 3,
+      subscriptionOptOuts: 2,
+      subscriptionsActive: 3,
       ticketNoticesSent: 2,
     });
     expect(manifest.campaigns.map((c) => [c.planItem, c.reached, c.outsideWindow, c.notSubscribed])).toEqual([
@@ -404,7 +439,9 @@ describe.each(testDatabases())('proactive outreach in the period report (%s)', (
     expect(value('Số người dân nhận được tin')).toBe(6);
     expect(value('Số người nhận đã quá thời hạn nhắn tin của nền tảng')).toBe(3);
     expect(value('Số người chưa đăng ký nhận tin (không gửi)')).toBe(2);
-    expect(value('Số lượt đăng ký nhận tin')).toBe('Chưa có số liệu');
+    expect(value('Số lượt đăng ký nhận tin')).toBe(3);
+    expect(value('Số lượt hủy đăng ký nhận tin')).toBe(2);
+    expect(value('Số người đang đăng ký nhận tin (cuối kỳ)')).toBe(3);
     expect(value('Số thông báo kết quả xử lý phản ánh đã gửi')).toBe(2);
     expect(value('Facebook Messenger')).toBe(4);
     expect(value('Zalo OA')).toBe(3);
@@ -432,7 +469,7 @@ describe.each(testDatabases())('proactive outreach in the period report (%s)', (
     );
     expect(text).toContain('3 người nhận đã quá thời hạn nhắn tin');
     expect(text).toContain('Đã gửi 2 thông báo kết quả xử lý phản ánh');
-    expect(text).toContain('Số lượt đăng ký nhận tin');
+    expect(text).toContain('Số người đăng ký nhận tin mới: 3; số người hủy đăng ký: 2.');
   });
 
   it('should count the other unit apart and both in the roll-up', async () => {
@@ -440,6 +477,7 @@ describe.each(testDatabases())('proactive outreach in the period report (%s)', (
     expect([other.campaigns.length, other.reached, other.noticesSent]).toEqual([1, 1, 1]);
     const all = (await generate('all', 'en')).data.outreach;
     expect([all.campaigns.length, all.reached, all.citizensReached, all.noticesSent]).toEqual([3, 9, 7, 3]);
+    expect([all.optIns, all.optOuts, all.activeSubscribers]).toEqual([4, 2, 4]);
   });
 
   it('should show the outreach figures on the dashboard and keep them out of its turn counts', async () => {
@@ -457,7 +495,7 @@ describe.each(testDatabases())('proactive outreach in the period report (%s)', (
     expect(card('outreach-outside-window')).toBe('3');
     expect(card('outreach-not-subscribed')).toBe('2');
     expect(card('outreach-notices')).toBe('2');
-    expect(card('outreach-subscriptions')).toBe('chưa có số liệu / chưa có số liệu');
+    expect(card('outreach-subscriptions')).toBe('3 / 2');
     expect(page.text).toContain('Gia hạn thẻ BHYT hộ gia đình');
     expect(page.text).not.toContain('Nhắc cài VNeID (tháng 5)');
   });

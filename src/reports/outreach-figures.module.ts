@@ -1,14 +1,12 @@
 import { Module } from '@nestjs/common';
 import { CampaignReportsModule } from '../campaigns/campaign-reports.module';
 import { ComplaintsModule } from '../complaints/complaints.module';
+import { SubscriptionsModule } from '../subscriptions/subscriptions.module';
 import { OutreachSources } from './outreach-sources.service';
 
-/**
- * The period's outreach input for the reports and the console. Opt-ins and opt-outs: import the
- * subscriptions module here and provide SUBSCRIPTION_COUNTS with its SubscriptionsService.
- */
+/** The period's outreach input (campaigns, ticket notices, subscriptions) for the reports and the console. */
 @Module({
-  imports: [CampaignReportsModule, ComplaintsModule],
+  imports: [CampaignReportsModule, ComplaintsModule, SubscriptionsModule],
   providers: [OutreachSources],
   exports: [OutreachSources],
 })

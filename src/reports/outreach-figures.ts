@@ -30,18 +30,10 @@ export interface SubscriptionPeriodCounts {
   active: number;
 }
 
-export interface SubscriptionCountsSource {
-  periodCounts(unitIds: string[], from: Date, to: Date): Promise<SubscriptionPeriodCounts[]>;
-}
-
-/** The provider of subscription counts; absent until the subscriptions module is wired to it. */
-export const SUBSCRIPTION_COUNTS = 'SUBSCRIPTION_COUNTS';
-
 export interface OutreachInput {
   campaigns: OutreachCampaign[];
   noticesSent: number;
-  /** null: no subscription source is wired; the figures then say "not available", not 0. */
-  subscriptions: SubscriptionPeriodCounts[] | null;
+  subscriptions: SubscriptionPeriodCounts[];
 }
 
 export interface CampaignLine {
@@ -76,9 +68,9 @@ export interface OutreachFigures {
   failed: number;
   byChannel: { channel: string; reached: number; outsideWindow: number; notSubscribed: number }[];
   byPlanItem: { planItem: string; reached: number }[];
-  optIns: number | null;
-  optOuts: number | null;
-  activeSubscribers: number | null;
+  optIns: number;
+  optOuts: number;
+  activeSubscribers: number;
   noticesSent: number;
 }
 
@@ -164,9 +156,8 @@ export function outreachFigures(input: OutreachInput, log: OutreachLog | null): 
   const sum = (pick: (l: CampaignLine) => number) => lines.reduce((n, l) => n + pick(l), 0);
   const sentRecorded = sum((l) => l.sentRecorded);
   const reached = log ? log.messages : sentRecorded;
-  const subs = input.subscriptions;
   const subSum = (pick: (s: SubscriptionPeriodCounts) => number) =>
-    subs ? subs.reduce((n, s) => n + pick(s), 0) : null;
+    input.subscriptions.reduce((n, s) => n + pick(s), 0);
   const known = PLAN_ITEMS as readonly string[];
   return {
     campaigns: lines,

@@ -1,7 +1,8 @@
-import { Inject, Injectable, Optional } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { CampaignReportService } from '../campaigns/campaign-report.service';
 import { ComplaintsService } from '../complaints/complaints.service';
-import { SUBSCRIPTION_COUNTS, type OutreachInput, type SubscriptionCountsSource } from './outreach-figures';
+import { SubscriptionsService } from '../subscriptions/subscriptions.service';
+import type { OutreachInput } from './outreach-figures';
 
 /** Gathers a period's outreach input from the modules that own it, for the reports and the dashboard. */
 @Injectable()
@@ -9,17 +10,14 @@ export class OutreachSources {
   constructor(
     private readonly campaigns: CampaignReportService,
     private readonly complaints: ComplaintsService,
-    // Until the subscriptions module provides it, opt-ins and opt-outs are "not available", not 0.
-    @Optional()
-    @Inject(SUBSCRIPTION_COUNTS)
-    private readonly subscriptions: SubscriptionCountsSource | null = null,
+    private readonly subscriptions: SubscriptionsService,
   ) {}
 
   async forPeriod(unitIds: string[], from: Date, to: Date): Promise<OutreachInput> {
     const [campaigns, notices, subscriptions] = await Promise.all([
       this.campaigns.forPeriod(unitIds, from, to),
       this.complaints.noticesSent(unitIds, from, to),
-      this.subscriptions ? this.subscriptions.periodCounts(unitIds, from, to) : Promise.resolve(null),
+      this.subscriptions.periodCounts(unitIds, from, to),
     ]);
     return { campaigns, noticesSent: notices.reduce((n, x) => n + x.count, 0), subscriptions };
   }

@@ -349,6 +349,7 @@ function buildManifest(request: ReportRequest, data: ReportData, files: ReportFi
       campaignFailed: data.outreach.failed,
       subscriptionOptIns: data.outreach.optIns,
       subscriptionOptOuts: data.outreach.optOuts,
+      subscriptionsActive: data.outreach.activeSubscribers,
       ticketNoticesSent: data.outreach.noticesSent,
       // Not counted anywhere above; only so that retention accounts for every record of the period.
       playgroundTurnsNotCounted: data.playgroundTurns,
