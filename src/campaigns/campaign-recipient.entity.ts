@@ -7,13 +7,7 @@ import { epochMs } from '../database/columns';
  * audience's channels and language but not subscribed (to the topic); failed / unreachable.
  */
 export type RecipientState =
-  | 'pending'
-  | 'queued'
-  | 'sent'
-  | 'outside_window'
-  | 'not_subscribed'
-  | 'failed'
-  | 'unreachable';
+  'pending' | 'queued' | 'sent' | 'outside_window' | 'not_subscribed' | 'failed' | 'unreachable';
 
 /** How a message went: Messenger UPDATE, a Zalo consultation or promotion message, the web chat. */
 export type RecipientRoute = 'update' | 'consultation' | 'promotion' | 'web';

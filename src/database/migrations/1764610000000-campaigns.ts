@@ -83,7 +83,9 @@ export class Campaigns1764610000000 implements MigrationInterface {
     await q.query(
       `CREATE UNIQUE INDEX "uq_campaign_recipient" ON "campaign_recipient" ("campaignId", "conversationId")`,
     );
-    await q.query(`CREATE INDEX "ix_campaign_recipient_state" ON "campaign_recipient" ("campaignId", "state")`);
+    await q.query(
+      `CREATE INDEX "ix_campaign_recipient_state" ON "campaign_recipient" ("campaignId", "state")`,
+    );
     await q.query(
       `CREATE INDEX "ix_campaign_recipient_sent" ON "campaign_recipient" ("unitId", "route", "sentAt")`,
     );
