@@ -13,7 +13,7 @@ describe(NluService.name, () => {
     service.onModuleInit();
   });
 
-  it('should list the ten intents and their topics', () => {
+  it('should list the eleven intents and their topics', () => {
     expect(service.intents().sort()).toEqual([
       'complaint',
       'emergency',
@@ -23,6 +23,7 @@ describe(NluService.name, () => {
       'human',
       'language',
       'public_services',
+      'subscription',
       'unit_info',
       'vneid',
     ]);
