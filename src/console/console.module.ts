@@ -25,6 +25,7 @@ import { TrainingExampleEntity } from './training-example.entity';
 import { TrainingSync } from './training-sync.service';
 import { TrainingVersionEntity } from './training-version.entity';
 import { InteractionsModule } from '../interactions/interactions.module';
+import { OutreachFiguresModule } from '../reports/outreach-figures.module';
 import { ReportJobsModule } from '../reports/report-jobs.module';
 
 /** The staff console (/console): accounts and sessions, the pages, the audit trail. */
@@ -45,6 +46,7 @@ import { ReportJobsModule } from '../reports/report-jobs.module';
     InteractionQueriesModule,
     InteractionsModule,
     ReportJobsModule,
+    OutreachFiguresModule,
     ComplaintsModule,
     ConversationModule,
     NoticesModule,

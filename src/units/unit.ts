@@ -27,6 +27,14 @@ export interface Slot {
 /** Office hours per weekday, 0 = Sunday … 6 = Saturday (local time). */
 export type WeeklySlots = Record<number, Slot[]>;
 
+/** The period report's Decree 30 blocks; null where the units file does not say (dotted lines then). */
+export interface UnitReportSettings {
+  symbol: string | null;
+  place: string | null;
+  recipients: Localized[];
+  signer: { title: Localized; onBehalfOf: Localized | null; name: string | null } | null;
+}
+
 export interface Unit {
   id: string;
   kind: 'department' | 'hospital' | 'health_centre' | 'college';
@@ -68,6 +76,7 @@ export interface Unit {
   };
   oversight: boolean;
   webChat: WebChatMode;
+  report: UnitReportSettings;
   /** Fields still marked TO_FILL, for the operator's start-up warning and the console. */
   missing: string[];
 }

@@ -6,7 +6,15 @@ import { parse } from 'yaml';
 import { ConfigurationError, errorMessage } from '../common/errors';
 import { fromRoot } from '../common/project-root';
 import type { PlanItem } from '../messaging/plan-item';
-import type { Localized, Slot, Unit, UnitsCatalog, WebChatMode, WeeklySlots } from './unit';
+import type {
+  Localized,
+  Slot,
+  Unit,
+  UnitReportSettings,
+  UnitsCatalog,
+  WebChatMode,
+  WeeklySlots,
+} from './unit';
 import { TO_FILL, UnitsFile, type LocalizedText, type UnitEntry, type WeeklySchedule } from './units.schema';
 
 function pathOf(errors: ValidationError[], prefix = ''): { path: string; message: string } | undefined {
@@ -93,6 +101,18 @@ function schedule(entry: WeeklySchedule | undefined): WeeklySlots | null {
   return any ? result : null;
 }
 
+function reportSettings(entry: UnitEntry['report']): UnitReportSettings {
+  const title = localized(entry?.signer?.title);
+  return {
+    symbol: filled(entry?.symbol),
+    place: filled(entry?.place),
+    recipients: (entry?.recipients ?? []).map(localized).filter((r): r is Localized => r !== null),
+    signer: title
+      ? { title, onBehalfOf: localized(entry?.signer?.onBehalfOf), name: filled(entry?.signer?.name) }
+      : null,
+  };
+}
+
 function toUnit(entry: UnitEntry): Unit {
   const missing: string[] = [];
   const track = <T>(name: string, value: T | null): T | null => {
@@ -151,6 +171,7 @@ function toUnit(entry: UnitEntry): Unit {
     oversight: entry.oversight ?? false,
     // Playground unless the operator says otherwise: a page anyone can reach must not inflate evidence.
     webChat: (entry.webChat as WebChatMode | undefined) ?? 'playground',
+    report: reportSettings(entry.report),
     missing: [...new Set(missing)],
   };
 }
