@@ -87,7 +87,7 @@ export class CampaignRunner implements OnApplicationBootstrap, BeforeApplication
   async tick(): Promise<void> {
     const now = this.clock.now();
     this.refill(now);
-    for (const campaign of await this.repository.due(now)) {
+    for (const campaign of await this.repository.due(now, this.owner)) {
       if (this.stopped) return;
       await this.work(campaign, now);
     }

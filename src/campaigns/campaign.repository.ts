@@ -80,15 +80,15 @@ export class CampaignRepository {
     return (result.affected ?? 0) > 0;
   }
 
-  /** Approved campaigns that are due, or sending ones whose instance stopped holding them. */
-  async due(now: Date, limit = 10): Promise<CampaignEntity[]> {
+  /** Approved campaigns that are due, sending ones of `owner`, and sending ones whose instance stopped holding them. */
+  async due(now: Date, owner: string, limit = 10): Promise<CampaignEntity[]> {
     return this.db.manager
       .getRepository(CampaignEntity)
       .createQueryBuilder('c')
       .where(
         `(c.status = 'approved' AND c.scheduledAt IS NOT NULL AND c.scheduledAt <= :now)
-          OR (c.status = 'sending' AND (c.leaseUntil IS NULL OR c.leaseUntil < :now))`,
-        { now: now.getTime() },
+          OR (c.status = 'sending' AND (c.leaseUntil IS NULL OR c.leaseUntil < :now OR c.owner = :owner))`,
+        { now: now.getTime(), owner },
       )
       .orderBy('c.id', 'ASC')
       .limit(limit)
