@@ -190,8 +190,10 @@ describe.each(testDatabases())('Ticket notices (%s)', (database) => {
       status: 400,
       body: fixture('messenger/error-outside-window-2018278.json'),
     });
-    await notices().notify(ticket, 'rejected', null, 'staff@example.vn');
-    await noticeOf(ticket.id, 'window_closed');
+    const result = await notices().notify(ticket, 'rejected', null, 'staff@example.vn');
+    expect(result.sent).toBe(true);
+    const refused = await noticeOf(ticket.id, 'window_closed');
+    expect(refused.noticeAt).not.toBeNull();
   });
 
   it('should tell a Zalo citizen within 7 days in his language', async () => {
