@@ -6,12 +6,14 @@ import { ConsoleModule } from './console/console.module';
 import { ConversationModule } from './conversation/conversation.module';
 import { DatabaseModule } from './database/database.module';
 import { HealthModule } from './health/health.module';
+import { UnitDetailsModule } from './unit-details/unit-details.module';
 
 /** Feature modules only. */
 @Module({
   imports: [
     ConfigModule,
     DatabaseModule,
+    UnitDetailsModule,
     ConversationModule,
     ChannelsModule,
     CampaignsModule,

@@ -237,6 +237,13 @@ export class EnvironmentVariables {
   @IsBoolean({ message: 'QUEUE_EXCLUSIVE_START must be true or false' })
   QUEUE_EXCLUSIVE_START = true;
 
+  /** How often each instance looks for unit details saved by another instance (one small SELECT). */
+  @Transform(toInt)
+  @IsInt({ message: 'UNIT_DETAILS_SYNC_MS must be an integer between 100 and 3600000' })
+  @Min(100, { message: 'UNIT_DETAILS_SYNC_MS must be an integer between 100 and 3600000' })
+  @Max(3600000, { message: 'UNIT_DETAILS_SYNC_MS must be an integer between 100 and 3600000' })
+  UNIT_DETAILS_SYNC_MS = 5000;
+
   /** Local (Vietnam) hours when no campaign message is sent, "HH:MM-HH:MM"; "off" sends at any hour. */
   @Matches(/^(off|([01][0-9]|2[0-3]):[0-5][0-9]-([01][0-9]|2[0-3]):[0-5][0-9])$/, {
     message: 'CAMPAIGN_QUIET_HOURS must be HH:MM-HH:MM (Vietnam time) or off, e.g. 21:00-07:00',

@@ -13,7 +13,8 @@ export type AuditAction =
   | 'training_add'
   | 'training_remove'
   | 'user_add'
-  | 'user_active';
+  | 'user_active'
+  | 'unit_details';
 
 /** Who did what and when in the console. Details are redacted (no phone numbers, IDs or e-mails). */
 @Entity('console_audit')

@@ -7,6 +7,8 @@ import { I18nModule } from '../i18n/i18n.module';
 import { InteractionQueriesModule } from '../interactions/interaction-queries.module';
 import { NluModule } from '../nlu/nlu.module';
 import { NoticesModule } from '../notices/notices.module';
+import { UnitDetailsModule } from '../unit-details/unit-details.module';
+import { ConsoleUnitsController } from './console-units.controller';
 import { UnitsModule } from '../units/units.module';
 import { ConsoleAuditEntity } from './console-audit.entity';
 import { ConsoleAuditService } from './console-audit.service';
@@ -50,8 +52,15 @@ import { ReportJobsModule } from '../reports/report-jobs.module';
     ComplaintsModule,
     ConversationModule,
     NoticesModule,
+    UnitDetailsModule,
   ],
-  controllers: [ConsoleLoginController, ConsoleController, ConsoleDeskController, ConsoleReportsController],
+  controllers: [
+    ConsoleLoginController,
+    ConsoleController,
+    ConsoleDeskController,
+    ConsoleReportsController,
+    ConsoleUnitsController,
+  ],
   providers: [
     ConsoleRepository,
     ConsoleAuthService,

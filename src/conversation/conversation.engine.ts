@@ -281,6 +281,7 @@ export class ConversationEngine implements InboxHandler, OnModuleInit {
         latencyMs,
         inboxEventId,
         audience: audienceOf(unit, event.channel),
+        unitDetailsHash: unit.detailsHash,
       },
     });
     if (rendered.messages.length) this.outbox.notify([event.channel]);

@@ -79,6 +79,14 @@ export interface Unit {
   report: UnitReportSettings;
   /** Fields still marked TO_FILL, for the operator's start-up warning and the console. */
   missing: string[];
+  /** The plan's number and date, null where not given. */
+  plan: { number: string | null; date: string | null };
+  /** The unit's own days off, beside the catalog's public holidays. */
+  holidays: string[];
+  /** 0 = as in the units file; then each version saved in the console. */
+  detailsVersion: number;
+  /** Hash of the unit's details as used (the entry): interaction records carry it in their content version. */
+  detailsHash: string;
 }
 
 export interface UnitsCatalog {
@@ -86,4 +94,6 @@ export interface UnitsCatalog {
   defaultUnitId: string;
   /** Local dates (yyyy-mm-dd) when staff are off. */
   holidays: Set<string>;
+  /** Each unit's entry as written in the file (the seed of its details, and the export format). */
+  entries: Map<string, Record<string, unknown>>;
 }

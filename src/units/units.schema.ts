@@ -140,6 +140,18 @@ class ReportSettings {
   @IsOptional() @ValidateNested() @Type(() => ReportSigner) signer?: ReportSigner;
 }
 
+/** The unit's own propaganda plan of the year (kế hoạch tuyên truyền CCHC): its number and date. */
+class PlanDocument {
+  @IsString()
+  @Matches(/^(TO_FILL|[0-9]{1,6}\/[\p{L}0-9.-]{2,40})$/u, {
+    message: 'plan.number is the plan\'s number and symbol, e.g. 123/KH-SYT, or TO_FILL',
+  })
+  number: string;
+  @IsString()
+  @Matches(/^(TO_FILL|\d{4}-\d{2}-\d{2})$/, { message: 'plan.date is a date yyyy-mm-dd, or TO_FILL' })
+  date: string;
+}
+
 export class UnitEntry {
   @IsString()
   @Matches(/^[a-z0-9][a-z0-9-]{1,62}$/, { message: 'id must be lower-case letters, digits and dashes' })
@@ -211,6 +223,14 @@ export class UnitEntry {
   @ValidateNested({ each: true })
   @Type(() => PlanItemRef)
   planItems: PlanItemRef[];
+
+  @IsOptional() @ValidateNested() @Type(() => PlanDocument) plan?: PlanDocument;
+
+  /** The unit's own days off (yyyy-mm-dd), beside the file's public holidays. */
+  @IsOptional()
+  @IsArray()
+  @Matches(/^\d{4}-\d{2}-\d{2}$/, { each: true, message: 'holidays are yyyy-mm-dd dates' })
+  holidays?: string[];
 
   @IsOptional() @ValidateNested() @Type(() => MessengerUnitConfig) messenger?: MessengerUnitConfig;
   @IsOptional() @ValidateNested() @Type(() => ZaloUnitConfig) zalo?: ZaloUnitConfig;
