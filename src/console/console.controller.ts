@@ -42,6 +42,7 @@ import {
   SafeHtml,
 } from './console-view';
 import { ConsoleRepository } from './console.repository';
+import { setupChecklist } from './setup-checklist';
 
 export const OUTCOMES = ['answered', 'clarified', 'fallback', 'handoff', 'ticket', 'emergency'] as const;
 const LANGUAGES = ['vi', 'en'] as const;
@@ -195,7 +196,30 @@ export class ConsoleController {
           <canvas id="${id}" data-kind="${kind}" role="img" aria-label="${title}"></canvas>
         </div>
       </figure>`;
-    const body = html`<form method="get" class="filters">
+    // What each unit still has to fill in, before the figures: a unit with gaps answers "being updated".
+    const gaps = ctx.units
+      .filter((u) => units.includes(u.id))
+      .map((u) => ({ unit: u, items: setupChecklist(u) }))
+      .filter((g) => g.items.length);
+    const checklist = gaps.length
+      ? html`<section class="checklist" id="setup-checklist">
+          <h2>${ctx.t('setup.title')}</h2>
+          ${gaps.map(
+            (g) =>
+              html`<details ${gaps.length === 1 ? 'open' : ''}>
+                <summary>
+                  ${g.unit.name[ctx.lang]}: ${g.items.length} ·
+                  <a href="/console/units/${g.unit.id}">${ctx.t('setup.more')}</a>
+                </summary>
+                <ul>
+                  ${g.items.map((item) => html`<li>${ctx.t(`setup.item.${item}`)}</li>`)}
+                </ul>
+              </details>`,
+          )}
+        </section>`
+      : '';
+    const body = html`${checklist}
+      <form method="get" class="filters">
         ${unitSelect(ctx, q.unit)} ${rangeFields(ctx, range)}
         <button type="submit">${ctx.t('filter.apply')}</button>
       </form>
