@@ -74,6 +74,12 @@ describe.each(testDatabases())('Unit details kept by the unit in the console (%s
     expect(page.text).toContain('Số đường dây nóng');
   });
 
+  it('should save nothing when the form comes back unchanged', async () => {
+    const res = await post(admin, `/console/units/${UNIT}`, await form()).expect(303);
+    expect(res.headers.location).toContain('done=unit_unchanged');
+    expect(await versions()).toBe(0);
+  });
+
   it('should answer citizens with the details an admin saves, at once, and keep the version in the audit', async () => {
     const before = await ask('số điện thoại đường dây nóng của bệnh viện');
     expect(JSON.stringify(before.replies)).not.toContain('0258 3 630 115');

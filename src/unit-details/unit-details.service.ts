@@ -36,6 +36,25 @@ export const EDITABLE_FIELDS = [
 ] as const;
 export type EditableField = (typeof EDITABLE_FIELDS)[number];
 
+/** What a value says, however written: TO_FILL, empty texts, lists and objects all say nothing (null). */
+function meaning(value: unknown): unknown {
+  if (value === undefined || value === null) return null;
+  if (typeof value === 'string')
+    return value.trim() === '' || value.trim() === 'TO_FILL' ? null : value.trim();
+  if (Array.isArray(value)) {
+    const items = value.map(meaning);
+    return items.some((i) => i !== null) ? items : null;
+  }
+  if (typeof value === 'object') {
+    const entries = Object.entries(value as Record<string, unknown>)
+      .map(([k, v]) => [k, meaning(v)] as const)
+      .filter(([, v]) => v !== null)
+      .sort(([a], [b]) => (a < b ? -1 : 1));
+    return entries.length ? Object.fromEntries(entries) : null;
+  }
+  return value;
+}
+
 export class UnitDetailsError extends Error {
   constructor(
     /** Where in the entry, as the units file names it (e.g. "hotlines[0].phone"). */
@@ -164,7 +183,7 @@ export class UnitDetailsService implements OnModuleInit, OnModuleDestroy {
       else entry[key] = value;
     }
     const changed = EDITABLE_FIELDS.filter(
-      (f) => JSON.stringify(before.entry[f] ?? null) !== JSON.stringify(entry[f] ?? null),
+      (f) => JSON.stringify(meaning(before.entry[f])) !== JSON.stringify(meaning(entry[f])),
     );
     if (!changed.length) return { ...before, changed: [] };
     const version = before.version + 1;
