@@ -308,13 +308,15 @@ export class OutboxRepository {
   }
 
   /**
-   * Deletes finished bot messages created before `cutoff`, with their attempts, in batches. Staff
-   * replies stay: the console transcript reads them from here (bot replies are in the interaction log).
+   * Deletes finished bot, campaign and notice messages created before `cutoff`, with their attempts,
+   * in batches. Staff replies stay: the console transcript reads them from here (bot replies and
+   * campaign messages are in the interaction log, campaign results on their recipients, notices on
+   * their tickets).
    */
   purgeFinished(cutoff: Date, batch = 1000): Promise<number> {
     const p = (i: number) => this.db.param(i);
     return this.db.deleteInBatches(
-      `SELECT "id" FROM "outbox_message" WHERE "origin" = 'bot'
+      `SELECT "id" FROM "outbox_message" WHERE "origin" IN ('bot', 'campaign', 'promo', 'notice')
         AND "status" IN ('sent', 'failed', 'window_closed', 'unreachable') AND "createdAt" < ${p(1)}
         ORDER BY "id" LIMIT ${p(2)}`,
       [cutoff.getTime()],

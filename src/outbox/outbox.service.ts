@@ -168,7 +168,7 @@ export class OutboxService implements OnApplicationBootstrap, BeforeApplicationS
     this.purgeTimer.unref();
   }
 
-  /** Removes finished bot messages older than QUEUE_RETENTION_DAYS (what was said is in the interaction log). */
+  /** Removes finished bot, campaign and notice messages older than QUEUE_RETENTION_DAYS (their record is kept elsewhere). */
   purge(now = this.clock.now()): Promise<number> {
     return this.repository.purgeFinished(daysBefore(now, this.config.env.QUEUE_RETENTION_DAYS));
   }
