@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { BackupModule } from './backup/backup.module';
 import { CampaignsModule } from './campaigns/campaigns.module';
 import { ChannelsModule } from './channels/channels.module';
 import { ConfigModule } from './config/config.module';
@@ -17,6 +18,7 @@ import { HealthModule } from './health/health.module';
     CampaignsModule,
     ConsoleModule,
     HealthModule,
+    BackupModule,
   ],
 })
 export class AppModule {}
