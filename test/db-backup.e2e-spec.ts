@@ -15,10 +15,11 @@ import {
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
+import { Clock, FixedClock } from '../src/common/clock';
 import { fromRoot } from '../src/common/project-root';
 import { InteractionsService } from '../src/interactions/interactions.service';
 import { ensureBuilt } from './support/app-process';
-import { startTestApp, type TestApp } from './support/test-app';
+import { eventually, startTestApp, type TestApp } from './support/test-app';
 
 const UNIT = 'so-y-te-khanh-hoa';
 const QUESTIONS = ['quên mật khẩu vneid', 'thẻ bhyt hết hạn làm lại ở đâu', 'giờ làm việc', 'cảm ơn'];
@@ -182,5 +183,37 @@ describe('db:backup while the bot answers (sqlite)', () => {
     );
     expect(result.out).not.toContain('s3cret');
     expect(existsSync(join(outDir, 'pg.sqlite'))).toBe(false);
+  });
+});
+
+describe('the daily backup in the running service (sqlite)', () => {
+  let t: TestApp | undefined;
+  let backupDir: string;
+  afterEach(async () => {
+    await t?.close();
+    rmSync(backupDir, { recursive: true, force: true });
+  });
+
+  it('should write the day’s verified copy under its dated name and drop its own oldest beyond BACKUP_KEEP', async () => {
+    ensureBuilt();
+    backupDir = mkdtempSync(join(tmpdir(), 'outreach-daily-'));
+    for (const day of ['01', '02', '03'])
+      writeFileSync(join(backupDir, `outreach-bot-2026-03-${day}.sqlite`), 'old');
+    writeFileSync(join(backupDir, 'notes.txt'), 'not a backup');
+    t = await startTestApp({
+      database: 'sqlite',
+      env: { BACKUP_DIR: backupDir, BACKUP_HOUR: '2', BACKUP_KEEP: '2' },
+      overrides: [[Clock, new FixedClock(new Date('2026-03-10T03:00:00+07:00'))]],
+    });
+    await t.http().post('/api/chat').send({ sessionId: 'daily', text: 'cảm ơn' }).expect(200);
+    const copy = join(backupDir, 'outreach-bot-2026-03-10.sqlite');
+    await eventually(() => Promise.resolve(existsSync(copy)), 30_000);
+    expect(recordsIn(copy)).toBeGreaterThanOrEqual(1);
+    await eventually(() => Promise.resolve(readdirSync(backupDir).length === 3), 5_000);
+    expect(readdirSync(backupDir).sort()).toEqual([
+      'notes.txt',
+      'outreach-bot-2026-03-03.sqlite',
+      'outreach-bot-2026-03-10.sqlite',
+    ]);
   });
 });

@@ -10,6 +10,8 @@ import { DailyBackup } from './daily-backup';
 
 /** Hour-level schedule: a check a minute is plenty, and it survives clock jumps and suspends. */
 const CHECK_EVERY_MS = 60_000;
+/** The first check soon after start, so that a day missed while the service was down is caught up. */
+const FIRST_CHECK_MS = 1_000;
 
 /**
  * The daily SQLite backup (BACKUP_DIR). The copy runs as the db:backup command in a child process:
@@ -20,6 +22,7 @@ const CHECK_EVERY_MS = 60_000;
 export class DailyBackupService implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(DailyBackupService.name);
   private timer?: NodeJS.Timeout;
+  private first?: NodeJS.Timeout;
 
   constructor(
     private readonly config: AppConfig,
@@ -54,12 +57,15 @@ export class DailyBackupService implements OnApplicationBootstrap, OnApplication
       copy: (out) => runBackupCommand(out, database.path),
       log: this.logger,
     });
+    this.first = setTimeout(() => void backup.tick(), FIRST_CHECK_MS);
     this.timer = setInterval(() => void backup.tick(), CHECK_EVERY_MS);
+    this.first.unref();
     this.timer.unref();
   }
 
   onApplicationShutdown(): void {
-    if (this.timer) clearInterval(this.timer);
+    clearTimeout(this.first);
+    clearInterval(this.timer);
   }
 }
 
