@@ -143,6 +143,13 @@ describe('db:backup while the bot answers (sqlite)', () => {
     expect(readdirSync(outDir).filter((name) => name.includes('existing'))).toEqual(['existing.sqlite']);
   });
 
+  it('should take a relative --out from where npm was called, not the project folder', async () => {
+    const result = await cli('db-backup.js', ['--out', 'relative.sqlite'], { ...env(), INIT_CWD: outDir });
+    expect(result.status).toBe(0);
+    expect(result.out).toContain(`backup written: ${join(outDir, 'relative.sqlite')}`);
+    expect(recordsIn(join(outDir, 'relative.sqlite'))).toBeGreaterThan(0);
+  });
+
   it('should refuse a folder that does not exist', async () => {
     const result = await cli('db-backup.js', ['--out', join(outDir, 'missing', 'x.sqlite')], env());
     expect(result.status).toBe(1);

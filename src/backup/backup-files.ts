@@ -26,6 +26,14 @@ export function backupDue(now: Date, hour: number, names: readonly string[]): st
   return names.includes(name) ? null : name;
 }
 
+/** A copy left half-written by a backup that was killed (db:backup's temporary name for one of ours). */
+const OWN_PARTIAL = /^\.outreach-bot-\d{4}-\d{2}-\d{2}\.sqlite\.partial-\d+(-wal|-shm|-journal)?$/;
+
+/** Leftovers of killed copies: only one copy runs at a time, so any there is stale. */
+export function stalePartials(names: readonly string[]): string[] {
+  return names.filter((name) => OWN_PARTIAL.test(name));
+}
+
 /** Our own files beyond the newest `keep`, oldest last; anything else in the folder is left alone. */
 export function backupsBeyond(names: readonly string[], keep: number): string[] {
   return names

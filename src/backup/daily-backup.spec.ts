@@ -86,6 +86,9 @@ describe(DailyBackup.name, () => {
   it('should copy once a day from the hour on, and keep only the newest of its own files', async () => {
     writeFileSync(join(dir, 'README.txt'), 'not ours');
     writeFileSync(join(dir, 'outreach-bot-2026-03-01.sqlite.keep'), 'not ours either');
+    writeFileSync(join(dir, '.outreach-bot-2026-03-09.sqlite.partial-4242'), 'a killed copy');
+    writeFileSync(join(dir, '.outreach-bot-2026-03-09.sqlite.partial-4242-wal'), '');
+    writeFileSync(join(dir, '.other.sqlite.partial-1'), 'not ours');
     const clock = new FixedClock(at('2026-03-10T01:00:00'));
     const { backup, copied } = setUp(clock);
 
@@ -106,6 +109,7 @@ describe(DailyBackup.name, () => {
       'outreach-bot-2026-03-14.sqlite',
     ]);
     expect(readdirSync(dir).sort()).toEqual([
+      '.other.sqlite.partial-1',
       'README.txt',
       'outreach-bot-2026-03-01.sqlite.keep',
       'outreach-bot-2026-03-12.sqlite',

@@ -2,7 +2,7 @@ import { readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Clock } from '../common/clock';
 import { errorMessage } from '../common/errors';
-import { backupDue, backupsBeyond } from './backup-files';
+import { backupDue, backupsBeyond, stalePartials } from './backup-files';
 
 export interface DailyBackupOptions {
   dir: string;
@@ -25,8 +25,10 @@ export class DailyBackup {
     const { dir, hour, keep, clock, copy, log } = this.options;
     this.running = true;
     try {
-      const name = backupDue(clock.now(), hour, readdirSync(dir));
+      const names = readdirSync(dir);
+      const name = backupDue(clock.now(), hour, names);
       if (!name) return 'not-due';
+      for (const partial of stalePartials(names)) rmSync(join(dir, partial), { force: true });
       const out = join(dir, name);
       const report = await copy(out);
       log.log({ msg: 'daily backup written', file: out, report });

@@ -1,4 +1,5 @@
 import { existsSync, linkSync, unlinkSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { pgDumpLine } from '../backup/backup-files';
 import { AppConfig } from '../config/app-config';
 import { validateEnv } from '../config/env.schema';
@@ -36,7 +37,8 @@ async function main(): Promise<number> {
     );
   }
   if (config.database.path === ':memory:') throw new Error('the database is in memory: nothing to copy');
-  const target = checkTarget(out);
+  // npm runs scripts from the project folder: a relative --out is meant from where the user typed it.
+  const target = checkTarget(resolve(process.env.INIT_CWD ?? process.cwd(), out));
   const partial = partialPath(target);
   try {
     const began = snapshot(config.database.path, partial);
