@@ -3,7 +3,7 @@ import { VN_OFFSET_MS } from '../common/clock';
 /** The daily backups' names: the Vietnam date, so that they sort by age and retention never touches another file. */
 const OWN_FILE = /^outreach-bot-(\d{4}-\d{2}-\d{2})\.sqlite$/;
 
-export function backupFileName(vnDate: string): string {
+function backupFileName(vnDate: string): string {
   return `outreach-bot-${vnDate}.sqlite`;
 }
 

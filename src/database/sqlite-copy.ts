@@ -11,7 +11,7 @@ import Database from 'better-sqlite3';
  * the database as of that transaction's start, and it comes out compacted (no free pages).
  */
 
-export class BackupTargetError extends Error {
+class BackupTargetError extends Error {
   override readonly name = 'BackupTargetError';
 }
 
