@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { BackupModule } from './backup/backup.module';
 import { CampaignsModule } from './campaigns/campaigns.module';
 import { ChannelsModule } from './channels/channels.module';
 import { ConfigModule } from './config/config.module';
@@ -19,6 +20,7 @@ import { UnitDetailsModule } from './unit-details/unit-details.module';
     CampaignsModule,
     ConsoleModule,
     HealthModule,
+    BackupModule,
   ],
 })
 export class AppModule {}

@@ -280,6 +280,27 @@ export class EnvironmentVariables {
       'CAMPAIGN_LINK_DOMAINS must be domain names separated by commas, e.g. baohiemxahoi.gov.vn,vssid.vn',
   })
   CAMPAIGN_LINK_DOMAINS = '';
+
+  /** SQLite: the folder of the daily verified copy; unset, no daily copy is made. */
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @IsString()
+  @MinLength(1, { message: 'BACKUP_DIR must be a directory path' })
+  BACKUP_DIR?: string;
+
+  /** The Vietnam hour (0–23) from which the day's copy is made. */
+  @Transform(toInt)
+  @IsInt({ message: 'BACKUP_HOUR must be a whole hour between 0 and 23 (Vietnam time)' })
+  @Min(0, { message: 'BACKUP_HOUR must be a whole hour between 0 and 23 (Vietnam time)' })
+  @Max(23, { message: 'BACKUP_HOUR must be a whole hour between 0 and 23 (Vietnam time)' })
+  BACKUP_HOUR = 2;
+
+  /** Daily copies kept in BACKUP_DIR; older ones of ours are deleted. */
+  @Transform(toInt)
+  @IsInt({ message: 'BACKUP_KEEP must be a whole number of copies between 1 and 3650' })
+  @Min(1, { message: 'BACKUP_KEEP must be a whole number of copies between 1 and 3650' })
+  @Max(3650, { message: 'BACKUP_KEEP must be a whole number of copies between 1 and 3650' })
+  BACKUP_KEEP = 14;
 }
 
 function firstMessage(errors: ValidationError[]): string {
