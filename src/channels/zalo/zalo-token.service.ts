@@ -89,6 +89,22 @@ export class ZaloTokenService implements OnApplicationBootstrap, BeforeApplicati
     return this.box.decrypt(row.accessToken);
   }
 
+  /**
+   * The stored pair as it is, never refreshed: for channels:check, which must not spend the
+   * single-use refresh token unless asked to.
+   */
+  async stored(
+    account: ZaloAccount,
+  ): Promise<{ accessToken: string; expiresAt: Date; lastError: string | null } | undefined> {
+    const row = await this.repository.find(account.oaId);
+    if (!row) return undefined;
+    return {
+      accessToken: this.box.decrypt(row.accessToken),
+      expiresAt: row.expiresAt,
+      lastError: row.lastError,
+    };
+  }
+
   /** Refreshes, unless someone already replaced `staleAccessToken` meanwhile (then returns theirs). */
   refresh(account: ZaloAccount, staleAccessToken: string): Promise<string> {
     const running = this.inflight.get(account.oaId);
