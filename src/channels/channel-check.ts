@@ -230,7 +230,10 @@ export async function checkMessengerPage(get: GraphGet, page: MessengerTarget): 
           'fail',
           `${which} is subscribed to the page but not to ${missing.join(', ')}: tick them in Messenger → Settings → Webhooks for this page`,
         )
-      : line('ok', `${which} is subscribed to the page with every field the bot needs`),
+      : line(
+          'ok',
+          `${which} is subscribed to the page with every field the bot needs (Meta delivers a field only when the app's own webhook subscription lists it too: not visible with a page token, check it in the App Dashboard)`,
+        ),
   );
   return lines;
 }
