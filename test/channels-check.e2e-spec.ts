@@ -305,6 +305,58 @@ describe('channels:check', () => {
     expect(result.stdout).toMatch(/✓ .*the stored access token works/);
   });
 
+  it('should, after a re-authorisation, store the new pair over the dead one only when it works (--replace-tokens)', async () => {
+    const env = base();
+    await run(UNIT, { ...env, ...zaloEnv() }); // the first pair is now the stored one
+    // The grant is lost; an OA admin re-authorises and gets a new pair.
+    zaloState.access = new Set(['ACCESS_2']);
+    zaloState.refresh = new Set(['REFRESH_2']);
+    const fresh = zaloEnv({ ZALO_ACCESS_TOKEN: 'ACCESS_2', ZALO_REFRESH_TOKEN: 'REFRESH_2' });
+
+    // Without the option the stored (dead) pair wins over the variables.
+    const before = await run(UNIT, { ...env, ...fresh });
+    expect(before.status).toBe(1);
+    expect(before.stdout).toMatch(/✗ .*the stored access token: the access token is invalid or expired/);
+
+    // A pair that does not work is refused, and the stored one is left as it was.
+    const dead = await run([...UNIT, '--replace-tokens'], {
+      ...env,
+      ...zaloEnv({ ZALO_ACCESS_TOKEN: 'TYPO' }),
+    });
+    expect(dead.status).toBe(1);
+    expect(dead.stdout).toMatch(
+      /✗ .*nothing replaced: the access token in ZALO_ACCESS_TOKEN: the access token is invalid/,
+    );
+
+    zaloFake.clear();
+    const replaced = await run([...UNIT, '--replace-tokens'], { ...env, ...fresh });
+    expect(replaced.stdout).toMatch(
+      /✓ .*the pair in ZALO_ACCESS_TOKEN and ZALO_REFRESH_TOKEN replaced the stored one/,
+    );
+    expect(replaced.stdout).toMatch(/✓ .*the stored access token works and belongs to this OA/);
+    expect(replaced.status).toBe(0);
+
+    // The stored pair is the new one: its refresh token is the one spent next.
+    zaloFake.clear();
+    const refreshed = await run([...UNIT, '--try-refresh'], { ...env, ...zaloEnv() });
+    expect(refreshed.status).toBe(0);
+    expect((zaloFake.on('POST /v4/oa/access_token')[0].body as { refresh_token: string }).refresh_token).toBe(
+      'REFRESH_2',
+    );
+  });
+
+  it('should say when a new USER_KEY_SECRET makes the stored pair unreadable, and let a new pair replace it', async () => {
+    const env = base();
+    await run(UNIT, { ...env, ...zaloEnv() });
+    const rotated = { ...env, USER_KEY_SECRET: 'z'.repeat(40) };
+    const unreadable = await run(UNIT, { ...rotated, ...zaloEnv() });
+    expect(unreadable.status).toBe(1);
+    expect(unreadable.stdout).toMatch(/✗ .*the stored token pair cannot be read .*USER_KEY_SECRET changed\?/);
+    const replaced = await run([...UNIT, '--replace-tokens'], { ...rotated, ...zaloEnv() });
+    expect(replaced.status).toBe(0);
+    expect(replaced.stdout).toMatch(/✓ .*the stored access token works/);
+  });
+
   it('should say so for a unit without any channel, and refuse an unknown unit', async () => {
     const none = await run(['--unit', 'bvdkkv-ninh-hoa'], { ...base(), ...messenger() });
     expect(none.status).toBe(1);

@@ -335,6 +335,6 @@ export function refreshFailedLine(subject: string, reason: string): CheckLine {
   return {
     status: 'fail',
     subject,
-    text: `the refresh token was refused (${reason}): it was already used (each works once), is older than 3 months, the OA withdrew the app's permission, or the app id / app secret is wrong; an OA admin must re-authorise the OA and you store the new pair (${GUIDE}, "Re-authorise")`,
+    text: `the refresh token was refused (${reason}): it was already used (each works once), is older than 3 months, the OA withdrew the app's permission, or the app id / app secret is wrong; an OA admin must re-authorise the OA, then store the new pair with --replace-tokens (${GUIDE}, "Re-authorise")`,
   };
 }

@@ -32,10 +32,12 @@ import { loadUnitsFile } from '../units/units.loader';
 import { UnitsModule } from '../units/units.module';
 import { parseArgs, runCli, UsageError } from './cli-support';
 
-const USAGE = `usage: npm run -s channels:check [-- --unit ID] [--try-refresh]
-  --unit ID      only this unit (default: every unit)
-  --try-refresh  also exchange each OA's refresh token for a new pair and store it, as the bot does.
-                 A refresh token works once: this spends it, and the new pair lives in the database.`;
+const USAGE = `usage: npm run -s channels:check [-- --unit ID] [--try-refresh | --replace-tokens]
+  --unit ID         only this unit (default: every unit)
+  --try-refresh     also exchange each OA's refresh token for a new pair and store it, as the bot does.
+                    A refresh token works once: this spends it, and the new pair lives in the database.
+  --replace-tokens  after a re-authorisation: store the pair now in the OA's token variables in place
+                    of the stored one (only if that access token works for this OA)`;
 
 /** The Zalo token store as the bot runs it, without the rest of the app. */
 @Module({
@@ -78,10 +80,13 @@ function zaloTokenVars(units: Unit[], account: ZaloAccount): { access: string; r
 
 /** npm run -s channels:check: calls Meta and Zalo with the configured values and says what is wrong. */
 async function main(): Promise<number> {
-  const args = parseArgs(process.argv.slice(2), ['unit', 'try-refresh'], USAGE);
+  const args = parseArgs(process.argv.slice(2), ['unit', 'try-refresh', 'replace-tokens'], USAGE);
   const unitArg = args.get('unit');
   if (unitArg === 'true') throw new UsageError(USAGE);
   const tryRefresh = args.has('try-refresh');
+  const replaceTokens = args.has('replace-tokens');
+  if (tryRefresh && replaceTokens)
+    throw new UsageError(`--try-refresh or --replace-tokens, not both\n${USAGE}`);
 
   const envFile = fromRoot('.env');
   if (existsSync(envFile)) process.loadEnvFile(envFile);
@@ -184,7 +189,44 @@ async function main(): Promise<number> {
         const subject = `Zalo OA ${oa.oaId}`;
         const vars = zaloTokenVars(catalog.units, oa);
         print(oa.unitId, oaSecretKeyLine(subject, oa.oaSecretKey, oa.appSecret));
-        const stored = await tokens.stored(oa);
+        if (replaceTokens) {
+          if (!oa.accessToken || !oa.refreshToken) {
+            print(oa.unitId, {
+              status: 'fail',
+              subject,
+              text: `nothing replaced: put the new pair in ${vars.access} and ${vars.refresh} first`,
+            });
+            continue;
+          }
+          // A dead or foreign pair must not replace the stored one: only a working token is stored.
+          const candidate = accessTokenLine(
+            subject,
+            oa.oaId,
+            `the access token in ${vars.access}`,
+            await getOa(oa.accessToken),
+          );
+          if (candidate.status !== 'ok') {
+            print(oa.unitId, { ...candidate, status: 'fail', text: `nothing replaced: ${candidate.text}` });
+            continue;
+          }
+          await tokens.replaceStored(oa, oa.accessToken, oa.refreshToken);
+          print(oa.unitId, {
+            status: 'ok',
+            subject,
+            text: `the pair in ${vars.access} and ${vars.refresh} replaced the stored one (encrypted in the database; the bot refreshes it from now on)`,
+          });
+        }
+        let stored: Awaited<ReturnType<ZaloTokenService['stored']>>;
+        try {
+          stored = await tokens.stored(oa);
+        } catch (error) {
+          print(oa.unitId, {
+            status: 'fail',
+            subject,
+            text: `the stored token pair cannot be read (${errorMessage(error)}); was USER_KEY_SECRET changed? Re-authorise the OA and store the new pair with --replace-tokens (docs/channels.md, "Re-authorise")`,
+          });
+          continue;
+        }
         if (!stored) {
           print(oa.unitId, {
             status: 'fail',
