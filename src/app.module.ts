@@ -6,6 +6,7 @@ import { ConsoleModule } from './console/console.module';
 import { ConversationModule } from './conversation/conversation.module';
 import { DatabaseModule } from './database/database.module';
 import { HealthModule } from './health/health.module';
+import { MetricsModule } from './metrics/metrics.module';
 
 /** Feature modules only. */
 @Module({
@@ -17,6 +18,7 @@ import { HealthModule } from './health/health.module';
     CampaignsModule,
     ConsoleModule,
     HealthModule,
+    MetricsModule,
   ],
 })
 export class AppModule {}

@@ -11,7 +11,9 @@ describe('#validateEnv', () => {
       DATA_DIR: 'data',
       NODE_ENV: 'development',
       HANDOFF_HOURS: 24,
+      METRICS: 'on',
     });
+    expect(env.METRICS_TOKEN).toBeUndefined();
     expect(env.DATABASE_URL).toBeUndefined();
   });
 
@@ -38,6 +40,12 @@ describe('#validateEnv', () => {
     [{ TRUST_PROXY: '0' }, /TRUST_PROXY must be/],
     [{ TRUST_PROXY: '10.0.0.0/33' }, /TRUST_PROXY must be/],
     [{ TRUST_PROXY: 'proxy.local' }, /TRUST_PROXY must be/],
+    [{ METRICS: 'yes' }, /^Configuration error: METRICS must be on or off \(got "yes"\)$/],
+    [
+      { METRICS_TOKEN: 'short' },
+      /^Configuration error: METRICS_TOKEN must be at least 16 visible ASCII characters[^"]*$/,
+    ],
+    [{ METRICS_TOKEN: 'has a space in the middle' }, /METRICS_TOKEN must be/],
   ])('should stop on %j with one line naming the variable', (raw, message) => {
     let error: unknown;
     try {
