@@ -9,7 +9,7 @@ const SEND_FAILURES = new Set(['transient', 'permanent', 'window_closed', 'unrea
 const CAMPAIGN_RESULTS = new Set(['sent', 'outside_window', 'unreachable', 'failed']);
 const OTHER = 'other';
 /** A request no route matched (a 404): one value, never the raw URL. */
-export const UNMATCHED_ROUTE = 'unmatched';
+const UNMATCHED_ROUTE = 'unmatched';
 
 export type ScrapeGauge = 'outreach_inbox_pending' | 'outreach_outbox_pending';
 
