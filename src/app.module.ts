@@ -8,6 +8,7 @@ import { ConversationModule } from './conversation/conversation.module';
 import { DatabaseModule } from './database/database.module';
 import { HealthModule } from './health/health.module';
 import { UnitDetailsModule } from './unit-details/unit-details.module';
+import { MetricsModule } from './metrics/metrics.module';
 
 /** Feature modules only. */
 @Module({
@@ -21,6 +22,7 @@ import { UnitDetailsModule } from './unit-details/unit-details.module';
     ConsoleModule,
     HealthModule,
     BackupModule,
+    MetricsModule,
   ],
 })
 export class AppModule {}

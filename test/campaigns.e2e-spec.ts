@@ -156,6 +156,13 @@ describe.each(testDatabases())('Campaigns within the platforms rules (%s)', (dat
       return c?.status === 'done' ? c : null;
     }, 20_000);
 
+  /** The campaign counter's sample lines, without the metric name. */
+  const campaignMetrics = async () =>
+    (await t.http().get('/metrics').expect(200)).text
+      .split('\n')
+      .filter((line) => line.startsWith('outreach_campaign_messages_total{'))
+      .map((line) => line.slice('outreach_campaign_messages_total'.length));
+
   it('should reach each subscriber only as the platform allows, record each send as evidence, and skip the rest with the reason', async () => {
     const m1 = await messengerUser(`PSID_M1_${database}`, new Date(NOON.getTime() - HOUR));
     conversationUnit = m1.unitId;
@@ -192,9 +199,20 @@ describe.each(testDatabases())('Campaigns within the platforms rules (%s)', (dat
     await runner().tick();
     expect(await recipientsOf(campaign.id)).toHaveLength(0);
 
+    const sentBefore = await campaignMetrics();
     await service().approve(campaign.id, 'bob@example.vn', { sendNow: true });
     await finished(campaign.id);
     await settle(t.db);
+    // Counted per delivery that ended (those skipped by the rules never reached the outbox).
+    const sentAfter = await campaignMetrics();
+    const unit = campaign.unitId;
+    expect(sentAfter.filter((l) => !sentBefore.includes(l)).sort()).toEqual(
+      [
+        `{unit="${unit}",channel="messenger",result="sent"} 1`,
+        `{unit="${unit}",channel="web",result="sent"} 1`,
+        `{unit="${unit}",channel="zalo",result="sent"} 2`,
+      ].sort(),
+    );
 
     const recipients = await recipientsOf(campaign.id);
     const state = (c: ConversationEntity) => recipients.find((r) => r.conversationId === c.id);

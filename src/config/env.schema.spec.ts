@@ -13,7 +13,9 @@ describe('#validateEnv', () => {
       HANDOFF_HOURS: 24,
       BACKUP_HOUR: 2,
       BACKUP_KEEP: 14,
+      METRICS: 'on',
     });
+    expect(env.METRICS_TOKEN).toBeUndefined();
     expect(env.DATABASE_URL).toBeUndefined();
     expect(env.BACKUP_DIR).toBeUndefined();
   });
@@ -47,6 +49,12 @@ describe('#validateEnv', () => {
     ],
     [{ BACKUP_HOUR: '2am' }, /BACKUP_HOUR must be a whole hour/],
     [{ BACKUP_KEEP: '0' }, /BACKUP_KEEP must be a whole number of copies between 1 and 3650/],
+    [{ METRICS: 'yes' }, /^Configuration error: METRICS must be on or off \(got "yes"\)$/],
+    [
+      { METRICS_TOKEN: 'short' },
+      /^Configuration error: METRICS_TOKEN must be at least 16 visible ASCII characters[^"]*$/,
+    ],
+    [{ METRICS_TOKEN: 'has a space in the middle' }, /METRICS_TOKEN must be/],
   ])('should stop on %j with one line naming the variable', (raw, message) => {
     let error: unknown;
     try {

@@ -180,6 +180,19 @@ export class EnvironmentVariables {
   @IsString()
   TRUST_PROXY = 'off';
 
+  /** GET /metrics: on (loopback, or anyone with METRICS_TOKEN) or off (404). */
+  @IsIn(['on', 'off'], { message: 'METRICS must be on or off' })
+  METRICS: 'on' | 'off' = 'on';
+
+  /** Bearer token for GET /metrics; when set, every reader needs it and loopback alone no longer suffices. */
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @Matches(/^[\x21-\x7e]{16,}$/, {
+    message:
+      'METRICS_TOKEN must be at least 16 visible ASCII characters without spaces (e.g. openssl rand -hex 24)',
+  })
+  METRICS_TOKEN?: string;
+
   @Transform(toInt)
   @IsInt({ message: 'SHUTDOWN_GRACE_MS must be an integer between 0 and 600000' })
   @Min(0, { message: 'SHUTDOWN_GRACE_MS must be an integer between 0 and 600000' })
@@ -307,7 +320,9 @@ function firstMessage(errors: ValidationError[]): string {
   for (const error of errors) {
     const constraints = error.constraints ? Object.values(error.constraints) : [];
     if (constraints.length) {
-      const got = error.value === undefined ? '' : ` (got ${JSON.stringify(String(error.value))})`;
+      // A rejected secret is not echoed into the start-up log.
+      const secret = /SECRET|TOKEN/.test(error.property);
+      const got = error.value === undefined || secret ? '' : ` (got ${JSON.stringify(String(error.value))})`;
       return `${constraints[0]}${got}`;
     }
     if (error.children?.length) return firstMessage(error.children);

@@ -24,6 +24,7 @@ import type { PlanItem } from '../messaging/plan-item';
 import type { ConversationEffect, Reply } from '../messaging/reply';
 import { CONTENT_INTENTS } from '../messaging/understanding';
 import type { TurnResult } from '../messaging/turn-result';
+import { MetricsService } from '../metrics/metrics.service';
 import { NluService } from '../nlu/nlu.service';
 import { OutboxService } from '../outbox/outbox.service';
 import { localMidnight } from '../units/office-hours';
@@ -67,6 +68,7 @@ export class ConversationEngine implements InboxHandler, OnModuleInit {
     private readonly worker: InboxWorker,
     private readonly committer: TurnCommitter,
     private readonly subscriptions: SubscriptionsService,
+    private readonly metrics: MetricsService,
   ) {
     for (const intent of intents) this.intents.set(intent.name, intent);
     this.contacts = new SecretBox(config.serverSecret('USER_KEY_SECRET'), 'contact-v1');
@@ -285,6 +287,13 @@ export class ConversationEngine implements InboxHandler, OnModuleInit {
       },
     });
     if (rendered.messages.length) this.outbox.notify([event.channel]);
+    // After the commit: a turn undone (lease lost, conflict redone) is not counted.
+    this.metrics.turnEnded(
+      unit.id,
+      event.channel,
+      this.intents.has(decided.intent) ? decided.intent : 'other',
+      (performance.now() - started) / 1000,
+    );
 
     return {
       inboxEventId,

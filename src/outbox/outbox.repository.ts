@@ -303,6 +303,15 @@ export class OutboxRepository {
     });
   }
 
+  /** Messages waiting to be sent (retries included), counted up to `cap` over the index of open rows. */
+  async countPending(cap: number): Promise<number> {
+    const rows = await this.db.manager.query<{ n: string | number }[]>(
+      `SELECT COUNT(*) AS "n" FROM (SELECT 1 FROM "outbox_message" WHERE "status" = 'pending' LIMIT ${this.db.param(1)}) AS "open"`,
+      [cap],
+    );
+    return Number(rows[0]?.n ?? 0);
+  }
+
   findById(id: number): Promise<OutboxMessageEntity | null> {
     return this.db.manager.findOne(OutboxMessageEntity, { where: { id } });
   }
