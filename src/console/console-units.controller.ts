@@ -33,14 +33,14 @@ const DAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
 const SPARE_ROWS = 2;
 
 const text = (v: unknown): string => (typeof v === 'string' && v !== 'TO_FILL' ? v : '');
-const loc = (v: unknown): Loc => (v && typeof v === 'object' ? (v) : {});
+const loc = (v: unknown): Loc => (v && typeof v === 'object' ? v : {});
 
 /**
  * The form's fields (name="address.vi", "hotlines.0.phone", …) back into the units file's shape. A
  * text left empty in both languages is TO_FILL (or left out where optional); rows left empty go.
  */
 export function entryFromForm(body: Record<string, unknown>): Raw {
-  const s = (key: string) => (typeof body[key] === 'string' ? (body[key]).trim() : '');
+  const s = (key: string) => (typeof body[key] === 'string' ? body[key].trim() : '');
   const localized = (key: string, required: boolean): { vi: string; en: string } | undefined => {
     const vi = s(`${key}.vi`);
     const en = s(`${key}.en`);

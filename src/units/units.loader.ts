@@ -206,7 +206,11 @@ export function parseUnitEntry(raw: unknown, detailsVersion = 0): { entry: UnitE
   const split = commaSplitKey(copy);
   if (split) throw new ConfigurationError(`${split.path}: "${split.key}" is not a field`);
   const entry = plainToInstance(UnitEntry, copy);
-  const errors = validateSync(entry, { forbidUnknownValues: false, whitelist: true, forbidNonWhitelisted: true });
+  const errors = validateSync(entry, {
+    forbidUnknownValues: false,
+    whitelist: true,
+    forbidNonWhitelisted: true,
+  });
   const problem = pathOf(errors);
   if (problem) throw new ConfigurationError(`${problem.path}: ${problem.message}`);
   return { entry: copy as unknown as UnitEntry, unit: toUnit(entry, detailsVersion, copy) };

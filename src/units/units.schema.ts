@@ -144,7 +144,7 @@ class ReportSettings {
 class PlanDocument {
   @IsString()
   @Matches(/^(TO_FILL|[0-9]{1,6}\/[\p{L}0-9.-]{2,40})$/u, {
-    message: 'plan.number is the plan\'s number and symbol, e.g. 123/KH-SYT, or TO_FILL',
+    message: "plan.number is the plan's number and symbol, e.g. 123/KH-SYT, or TO_FILL",
   })
   number: string;
   @IsString()

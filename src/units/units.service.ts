@@ -88,7 +88,9 @@ export class UnitsService implements OnModuleInit {
 
   /** The public holidays and the unit's own days off. */
   private holidaysOf(unit: Unit): Set<string> {
-    return unit.holidays.length ? new Set([...this.catalog.holidays, ...unit.holidays]) : this.catalog.holidays;
+    return unit.holidays.length
+      ? new Set([...this.catalog.holidays, ...unit.holidays])
+      : this.catalog.holidays;
   }
 
   view(unit: Unit, language: Language, at: Date = this.clock.now()): UnitView {
