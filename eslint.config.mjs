@@ -24,6 +24,11 @@ const boundaries = [
     'config is the environment only: everything may read it, it reads nothing of ours but common (the units file belongs to units)',
   ),
   zone(
+    './src/metrics',
+    [OTHER_SRC('metrics', 'common', 'config', 'units', 'messaging'), './src/*.ts', './intents/**'],
+    'metrics is a leaf: the queues, the turn and the campaigns report to it, it imports none of them',
+  ),
+  zone(
     './src/nlu',
     [OTHER_SRC('nlu', 'common', 'messaging'), './src/*.ts', './intents/**'],
     'nlu runs alone: common and the messaging types only',

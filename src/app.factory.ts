@@ -7,6 +7,7 @@ import { newCorrelationId, runWithCorrelationId } from './common/correlation';
 import { parseTrustProxy, type TrustProxy } from './common/trust-proxy';
 import { HttpErrorFilter } from './common/http-exception.filter';
 import { createValidationPipe } from './common/validation.pipe';
+import { MetricsService } from './metrics/metrics.service';
 
 const BODY_LIMIT = 1024 * 1024;
 
@@ -62,6 +63,15 @@ function trustProxyFromEnv(): TrustProxy {
   return Array.isArray(parsed) || typeof parsed !== 'object' ? parsed : false;
 }
 
+/** An application composed without the metrics module (a test of one feature) counts nothing. */
+function metricsOf(app: NestFastifyApplication): MetricsService | undefined {
+  try {
+    return app.get(MetricsService, { strict: false });
+  } catch {
+    return undefined;
+  }
+}
+
 /** Everything after creation; also applied to apps built from a testing module (overridden providers). */
 export function configureApp(app: NestFastifyApplication): NestFastifyApplication {
   const fastify = app.getHttpAdapter().getInstance();
@@ -80,6 +90,13 @@ export function configureApp(app: NestFastifyApplication): NestFastifyApplicatio
     else void reply.header('x-content-type-options', 'nosniff');
     done();
   });
+  const metrics = metricsOf(app);
+  if (metrics)
+    // The matched route's pattern, never the URL: ids, session ids and query strings stay out.
+    fastify.addHook('onResponse', (request, reply, done) => {
+      metrics.httpRequest(request.routeOptions.url, reply.statusCode);
+      done();
+    });
   app.useGlobalFilters(new HttpErrorFilter());
   app.useGlobalPipes(createValidationPipe());
 

@@ -81,21 +81,21 @@ describe.each(testDatabases())('Campaigns within the platforms rules (%s)', (dat
   const runner = () => t.app.get(CampaignRunner);
 
   /** A citizen writes on Messenger at `at` (the 24-hour window counts from then). */
-  const messengerUser = async (psid: string, at: Date) => {
+  const messengerUser = async (psid: string, at: Date, app: TestApp = t) => {
     const payload = fixture<{
       entry: { messaging: { sender: { id: string }; message: { text: string } }[] }[];
     }>('messenger/text-message.json');
     payload.entry[0].messaging[0].sender.id = psid;
     payload.entry[0].messaging[0].message.text = 'Xin chào';
     const raw = JSON.stringify(freshMessenger(payload, at, `.${database}.${++n}`));
-    await t
+    await app
       .http()
       .post('/webhooks/messenger')
       .set('content-type', 'application/json')
       .set('x-hub-signature-256', signMessenger(raw, SECRET))
       .send(raw)
       .expect(200);
-    return conversationOf('messenger', psid);
+    return conversationOf('messenger', psid, app);
   };
   /** A citizen writes to the OA at `at` (the 7-day window counts from then). */
   const zaloUser = async (user: string, at: Date) => {
@@ -122,17 +122,17 @@ describe.each(testDatabases())('Campaigns within the platforms rules (%s)', (dat
     await t.http().post('/api/chat').send({ sessionId, text: 'Xin chào', language: 'vi' }).expect(200);
     return conversationOf('web', sessionId);
   };
-  const conversationOf = (channel: string, userId: string) =>
-    eventually(() => t.db.manager.findOneBy(ConversationEntity, { channel, userId }));
-  const subscribe = async (conversation: ConversationEntity, topics: string[] = []) => {
-    await t.db.transaction((manager) =>
-      t.app
+  const conversationOf = (channel: string, userId: string, app: TestApp = t) =>
+    eventually(() => app.db.manager.findOneBy(ConversationEntity, { channel, userId }));
+  const subscribe = async (conversation: ConversationEntity, topics: string[] = [], app: TestApp = t) => {
+    await app.db.transaction((manager) =>
+      app.app
         .get(SubscriptionsService)
         .subscribe(manager, conversation, topics, 'Dạ, anh/chị đã đăng ký nhận tin.', 'message', clock.now()),
     );
   };
-  const draft = (overrides: Partial<Parameters<CampaignsService['createDraft']>[0]> = {}) =>
-    service().createDraft(
+  const draft = (overrides: Partial<Parameters<CampaignsService['createDraft']>[0]> = {}, app: TestApp = t) =>
+    app.app.get(CampaignsService).createDraft(
       {
         unitId: conversationUnit,
         title: 'Kích hoạt VNeID mức 2',
@@ -148,13 +148,20 @@ describe.each(testDatabases())('Campaigns within the platforms rules (%s)', (dat
       'console',
     );
   let conversationUnit = '';
-  const recipientsOf = (campaignId: number) =>
-    t.db.manager.find(CampaignRecipientEntity, { where: { campaignId }, order: { id: 'ASC' } });
-  const finished = (campaignId: number) =>
+  const recipientsOf = (campaignId: number, app: TestApp = t) =>
+    app.db.manager.find(CampaignRecipientEntity, { where: { campaignId }, order: { id: 'ASC' } });
+  const finished = (campaignId: number, app: TestApp = t) =>
     eventually(async () => {
-      const c = await t.db.manager.findOneBy(CampaignEntity, { id: campaignId });
+      const c = await app.db.manager.findOneBy(CampaignEntity, { id: campaignId });
       return c?.status === 'done' ? c : null;
     }, 20_000);
+
+  /** The campaign counter's sample lines, without the metric name. */
+  const campaignMetrics = async () =>
+    (await t.http().get('/metrics').expect(200)).text
+      .split('\n')
+      .filter((line) => line.startsWith('outreach_campaign_messages_total{'))
+      .map((line) => line.slice('outreach_campaign_messages_total'.length));
 
   it('should reach each subscriber only as the platform allows, record each send as evidence, and skip the rest with the reason', async () => {
     const m1 = await messengerUser(`PSID_M1_${database}`, new Date(NOON.getTime() - HOUR));
@@ -192,9 +199,20 @@ describe.each(testDatabases())('Campaigns within the platforms rules (%s)', (dat
     await runner().tick();
     expect(await recipientsOf(campaign.id)).toHaveLength(0);
 
+    const sentBefore = await campaignMetrics();
     await service().approve(campaign.id, 'bob@example.vn', { sendNow: true });
     await finished(campaign.id);
     await settle(t.db);
+    // Counted per delivery that ended (those skipped by the rules never reached the outbox).
+    const sentAfter = await campaignMetrics();
+    const unit = campaign.unitId;
+    expect(sentAfter.filter((l) => !sentBefore.includes(l)).sort()).toEqual(
+      [
+        `{unit="${unit}",channel="messenger",result="sent"} 1`,
+        `{unit="${unit}",channel="web",result="sent"} 1`,
+        `{unit="${unit}",channel="zalo",result="sent"} 2`,
+      ].sort(),
+    );
 
     const recipients = await recipientsOf(campaign.id);
     const state = (c: ConversationEntity) => recipients.find((r) => r.conversationId === c.id);
@@ -300,57 +318,65 @@ describe.each(testDatabases())('Campaigns within the platforms rules (%s)', (dat
   });
 
   it('should send nothing twice and skip nobody when the instance stops mid-campaign', async () => {
-    // A slow channel: two messages a minute, so the first instance stops with most still to send.
-    const slow = await startTestApp({
+    // A slow channel (two messages a minute, and the clock stands still): the first instance stops
+    // with most of the campaign still to send.
+    const first = await startTestApp({
       database,
       overrides: [[Clock, clock]],
       env: { ...env, CAMPAIGN_MESSENGER_PER_MINUTE: '2' },
-      sharing: t,
     });
-    const users = [];
-    for (let i = 0; i < 6; i++)
-      users.push(await messengerUser(`PSID_R${i}_${database}`, new Date(NOON.getTime() - HOUR)));
-    conversationUnit = users[0].unitId;
-    for (const u of users) await subscribe(u);
-    await settle(t.db);
-    graph.clear();
-    // Only the slow instance works on it: the main one's runner is stopped until the slow one is gone
-    // (otherwise whichever ticks first after "send now" takes the campaign).
-    await runner().beforeApplicationShutdown();
-    const campaign = await draft({ channels: ['messenger'] });
-    await service().approve(campaign.id, 'bob@example.vn');
-    await slow.app.get(CampaignsService).sendNow(campaign.id);
-    // The slow instance's own loop sends at its rate: two this minute, and the clock stands still.
-    // (Calling work() directly raced that loop's first refill of the rate budget.)
-    await eventually(
-      async () => (await recipientsOf(campaign.id)).filter((r) => r.state !== 'pending').length >= 2,
-    );
-    await new Promise((r) => setTimeout(r, 1500));
-    const handed = (await recipientsOf(campaign.id)).filter((r) => r.state !== 'pending');
-    expect(handed.length).toBe(2);
-    await slow.close();
-    runner().onApplicationBootstrap();
-    // The lease runs out; the remaining instance takes the campaign over and finishes it.
-    clock.advance(31_000);
-    await finished(campaign.id);
-    await settle(t.db);
-    const ids = new Set(users.map((u) => u.userId));
-    const sent = graph
-      .on('POST /v25.0/me/messages')
-      .map((r) => r.body as Body)
-      .filter((b) => b.message && ids.has(b.recipient.id!) && JSON.stringify(b).includes('UNSUBSCRIBE'));
-    const perUser = new Map<string, number>();
-    for (const b of sent) perUser.set(b.recipient.id!, (perUser.get(b.recipient.id!) ?? 0) + 1);
-    expect([...perUser.keys()].sort()).toEqual([...ids].sort());
-    expect([...perUser.values()].every((count) => count === 1)).toBe(true);
-    const outbox = await t.db.manager.find(OutboxMessageEntity, {
-      where: { origin: 'campaign', conversationId: In(users.map((u) => u.id)) },
-    });
-    expect(outbox).toHaveLength(6);
-    expect(
-      await t.db.manager.count(InteractionRecordEntity, {
-        where: { conversationId: In(users.map((u) => u.id)), kind: 'campaign' },
-      }),
-    ).toBe(6);
+    let second: TestApp | undefined;
+    try {
+      const users: ConversationEntity[] = [];
+      for (let i = 0; i < 6; i++)
+        users.push(await messengerUser(`PSID_R${i}_${database}`, new Date(NOON.getTime() - HOUR), first));
+      for (const u of users) await subscribe(u, [], first);
+      await settle(first.db);
+      graph.clear();
+      const campaign = await draft({ unitId: users[0].unitId, channels: ['messenger'] }, first);
+      await first.app.get(CampaignsService).approve(campaign.id, 'bob@example.vn', { sendNow: true });
+      await eventually(async () => {
+        const r = await recipientsOf(campaign.id, first);
+        return r.length === 6 && r.filter((x) => x.state === 'sent').length === 2;
+      });
+      await new Promise((r) => setTimeout(r, 1500));
+      expect((await recipientsOf(campaign.id, first)).filter((r) => r.state === 'pending')).toHaveLength(4);
+      // The instance stops (its database stays for the next one).
+      await first.app.close();
+      // Another instance on the same database takes the campaign over once the lease lapses.
+      clock.advance(31_000);
+      second = await startTestApp({
+        database,
+        overrides: [[Clock, clock]],
+        env: { ...env, CAMPAIGN_MESSENGER_PER_MINUTE: '300' },
+        sharing: first,
+      });
+      await finished(campaign.id, second);
+      await settle(second.db);
+      const ids = new Set(users.map((u) => u.userId));
+      const sent = graph
+        .on('POST /v25.0/me/messages')
+        .map((r) => r.body as Body)
+        .filter((b) => b.message && ids.has(b.recipient.id!) && JSON.stringify(b).includes('UNSUBSCRIBE'));
+      const perUser = new Map<string, number>();
+      for (const b of sent) perUser.set(b.recipient.id!, (perUser.get(b.recipient.id!) ?? 0) + 1);
+      expect([...perUser.keys()].sort()).toEqual([...ids].sort());
+      expect([...perUser.values()].every((count) => count === 1)).toBe(true);
+      const conversations = users.map((u) => u.id);
+      expect(
+        await second.db.manager.count(OutboxMessageEntity, {
+          where: { origin: 'campaign', conversationId: In(conversations) },
+        }),
+      ).toBe(6);
+      expect(
+        await second.db.manager.count(InteractionRecordEntity, {
+          where: { conversationId: In(conversations), kind: 'campaign' },
+        }),
+      ).toBe(6);
+      expect((await second.app.get(InteractionsService).verify(users[0].unitId)).broken).toBeNull();
+    } finally {
+      await second?.close();
+      await first.close().catch(() => undefined);
+    }
   });
 });

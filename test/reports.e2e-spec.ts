@@ -165,6 +165,7 @@ describe.each(testDatabases())('period reports (%s)', (database) => {
       'Theo ngày',
       'Phản ánh',
       'Hài lòng',
+      'Tuyên truyền chủ động',
       'Mẫu nhật ký',
     ]);
     const summary = workbook.getWorksheet('Tổng hợp')!;

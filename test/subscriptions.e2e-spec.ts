@@ -167,6 +167,19 @@ describe.each(testDatabases())('news subscription (%s)', (database) => {
     expect(chips(served)).not.toContain('SUBSCRIBE');
   });
 
+  it('should opt out with the payload while staff have the conversation, typed "stop" going to staff', async () => {
+    const c = await citizen();
+    await c.send({ text: 'đăng ký nhận tin' });
+    await c.send({ payload: 'human:handoff' });
+    expect((await c.conversation()).handoffUntil).not.toBeNull();
+    const typed = await c.send({ text: 'dừng' });
+    expect(typed.replies).toEqual([]);
+    expect((await c.row())!.status).toBe('subscribed');
+    const out = await c.send({ payload: UNSUBSCRIBE_PAYLOAD });
+    expect(out).toMatchObject({ intent: 'subscription', topic: 'unsubscribe' });
+    expect((await c.row())!.status).toBe('unsubscribed');
+  });
+
   it('should remove the subscription when the citizen asks to delete their data', async () => {
     const c = await citizen();
     await c.send({ text: 'đăng ký nhận tin' });

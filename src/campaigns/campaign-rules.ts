@@ -1,13 +1,14 @@
 import { createHash } from 'node:crypto';
 import { VN_OFFSET_MS } from '../common/clock';
 import { PLAN_ITEMS } from '../messaging/plan-item';
+import { SUBSCRIPTION_TOPICS } from '../messaging/subscription-payloads';
 
 /** Channels a campaign can reach; the web chat only on units whose web chat is public. */
 export const CAMPAIGN_CHANNELS = ['messenger', 'zalo', 'web'] as const;
 export type CampaignChannel = (typeof CAMPAIGN_CHANNELS)[number];
 
 /** Subscription topics a campaign may be limited to. */
-export const CAMPAIGN_TOPICS = ['vneid', 'public_services', 'health_insurance', 'unit_news'] as const;
+export const CAMPAIGN_TOPICS = SUBSCRIPTION_TOPICS;
 
 /**
  * The shortest text limit among the platforms (channels.md: Messenger and Zalo both 2000

@@ -13,6 +13,7 @@ import { DatabaseService } from '../database/database.service';
 import { I18nService } from '../i18n/i18n.service';
 import { InteractionsService, type InteractionDraft } from '../interactions/interactions.service';
 import type { ChannelName } from '../messaging/inbound-event';
+import { MetricsService } from '../metrics/metrics.service';
 import type { Language } from '../messaging/language';
 import type { OutboundMessage } from '../messaging/outbound-message';
 import type { PlanItem } from '../messaging/plan-item';
@@ -58,6 +59,7 @@ export class CampaignRunner implements OnApplicationBootstrap, BeforeApplication
     private readonly db: DatabaseService,
     private readonly clock: Clock,
     private readonly config: AppConfig,
+    private readonly metrics: MetricsService,
   ) {
     outbox.onOutcome(RECIPIENT_REF, (manager, outcomes) => this.recordOutcomes(manager, outcomes));
   }
@@ -219,6 +221,7 @@ export class CampaignRunner implements OnApplicationBootstrap, BeforeApplication
     const recipients = await this.repository.recipients([...byId.keys()], manager);
     const campaigns = new Map<number, CampaignEntity | null>();
     const drafts: InteractionDraft[] = [];
+    const ended: { unitId: string; channel: string; state: RecipientState }[] = [];
     for (const r of recipients) {
       const outcome = byId.get(r.id)!;
       const state: RecipientState =
@@ -238,6 +241,7 @@ export class CampaignRunner implements OnApplicationBootstrap, BeforeApplication
         { sentAt: sent ? outcome.at : null, reason: sent ? null : outcome.error },
         outcome.at,
       );
+      if (moved) ended.push({ unitId: r.unitId, channel: r.channel, state });
       if (!moved || !sent) continue;
       if (!campaigns.has(r.campaignId))
         campaigns.set(
@@ -273,6 +277,8 @@ export class CampaignRunner implements OnApplicationBootstrap, BeforeApplication
       });
     }
     await this.interactions.appendMany(manager, drafts);
+    // Counted once the batch is recorded: a listener undone by its savepoint counts nothing.
+    for (const e of ended) this.metrics.campaignMessage(e.unitId, e.channel, e.state);
   }
 
   /** Each channel's allowance grows with the time passed, up to one minute's worth. */

@@ -38,19 +38,8 @@ export interface StateCount {
 export class CampaignRepository {
   constructor(private readonly db: DatabaseService) {}
 
-  /**
-   * The statement and its parameters for the driver. SQLite takes plain "?" in order of appearance,
-   * so each "$n" becomes "?" with its value placed where it appears: a query may use "$3" before
-   * "$2", or one value twice (replacing the marks alone bound the wrong values).
-   */
-  private bind(text: string, params: unknown[]): [string, unknown[]] {
-    if (this.db.kind !== 'sqlite') return [text, params];
-    const ordered: unknown[] = [];
-    const sql = text.replace(/\$(\d+)/g, (_, n: string) => {
-      ordered.push(params[Number(n) - 1]);
-      return '?';
-    });
-    return [sql, ordered];
+  private sql(text: string): string {
+    return this.db.kind === 'sqlite' ? text.replace(/\$\d+/g, '?') : text;
   }
 
   async insert(values: Omit<CampaignEntity, 'id'>): Promise<CampaignEntity> {
@@ -91,17 +80,14 @@ export class CampaignRepository {
     return (result.affected ?? 0) > 0;
   }
 
-  /**
-   * Approved campaigns that are due, sending ones `owner` holds (it goes on with them every round,
-   * not only when its own lease lapses), and sending ones whose instance stopped holding them.
-   */
+  /** Approved campaigns that are due, sending ones of `owner`, and sending ones whose instance stopped holding them. */
   async due(now: Date, owner: string, limit = 10): Promise<CampaignEntity[]> {
     return this.db.manager
       .getRepository(CampaignEntity)
       .createQueryBuilder('c')
       .where(
         `(c.status = 'approved' AND c.scheduledAt IS NOT NULL AND c.scheduledAt <= :now)
-          OR (c.status = 'sending' AND (c.owner = :owner OR c.leaseUntil IS NULL OR c.leaseUntil < :now))`,
+          OR (c.status = 'sending' AND (c.leaseUntil IS NULL OR c.leaseUntil < :now OR c.owner = :owner))`,
         { now: now.getTime(), owner },
       )
       .orderBy('c.id', 'ASC')
@@ -114,14 +100,12 @@ export class CampaignRepository {
     return this.db.transaction(async (manager) => {
       const affected = await this.db.execute(
         manager,
-        ...this.bind(
-          `UPDATE "campaign" SET "owner" = $1, "leaseUntil" = $2, "status" = 'sending',
+        this.sql(`UPDATE "campaign" SET "owner" = $1, "leaseUntil" = $2, "status" = 'sending',
             "startedAt" = COALESCE("startedAt", $3), "updatedAt" = $4
           WHERE "id" = $5 AND ("status" = 'approved' OR "status" = 'sending')
             AND "scheduledAt" IS NOT NULL AND "scheduledAt" <= $6
-            AND ("owner" IS NULL OR "owner" = $7 OR "leaseUntil" IS NULL OR "leaseUntil" < $8)`,
-          [owner, until.getTime(), now.getTime(), now.getTime(), id, now.getTime(), owner, now.getTime()],
-        ),
+            AND ("owner" IS NULL OR "owner" = $7 OR "leaseUntil" IS NULL OR "leaseUntil" < $8)`),
+        [owner, until.getTime(), now.getTime(), now.getTime(), id, now.getTime(), owner, now.getTime()],
       );
       return affected > 0;
     });
@@ -134,7 +118,8 @@ export class CampaignRepository {
   async expand(campaign: CampaignEntity, filter: AudienceFilter, now: Date): Promise<number> {
     if (!filter.channels.length) return 0;
     return this.db.transaction(async (manager) => {
-      const params: unknown[] = [campaign.id, now.getTime(), filter.topic, filter.topic, filter.unitId];
+      // In order of appearance: SQLite's ? placeholders are positional.
+      const params: unknown[] = [campaign.id, filter.topic, filter.topic, now.getTime(), filter.unitId];
       const channelMarks = filter.channels.map((c) => {
         params.push(c);
         return `$${params.length}`;
@@ -144,19 +129,17 @@ export class CampaignRepository {
         params.push(filter.language);
         languageClause = ` AND c."language" = $${params.length}`;
       }
-      const topicMatch = `(CAST($3 AS varchar) IS NULL OR s."topics" = '' OR s."topics" LIKE '%,' || CAST($4 AS varchar) || ',%')`;
+      const topicMatch = `(CAST($2 AS varchar) IS NULL OR s."topics" = '' OR s."topics" LIKE '%,' || CAST($3 AS varchar) || ',%')`;
       return this.db.execute(
         manager,
-        ...this.bind(
-          `INSERT INTO "campaign_recipient"
+        this.sql(`INSERT INTO "campaign_recipient"
             ("campaignId", "unitId", "conversationId", "channel", "recipientId", "language", "state", "updatedAt")
           SELECT $1, c."unitId", c."id", c."channel", c."userId", c."language",
-            CASE WHEN s."status" = 'subscribed' AND ${topicMatch} THEN 'pending' ELSE 'not_subscribed' END, $2
+            CASE WHEN s."status" = 'subscribed' AND ${topicMatch} THEN 'pending' ELSE 'not_subscribed' END, $4
           FROM "conversation" c LEFT JOIN "subscription" s ON s."conversationId" = c."id"
           WHERE c."unitId" = $5 AND c."channel" IN (${channelMarks.join(', ')})${languageClause}
-          ON CONFLICT ("campaignId", "conversationId") DO NOTHING`,
-          params,
-        ),
+          ON CONFLICT ("campaignId", "conversationId") DO NOTHING`),
+        params,
       );
     });
   }
@@ -164,14 +147,12 @@ export class CampaignRepository {
   /** The next pending recipients of one channel, oldest first, with their conversation's window. */
   async pending(campaignId: number, channel: string, limit: number): Promise<PendingRecipient[]> {
     const rows = await this.db.manager.query<Record<string, unknown>[]>(
-      ...this.bind(
-        `SELECT r."id", r."conversationId", r."channel", r."recipientId", r."language",
+      this.sql(`SELECT r."id", r."conversationId", r."channel", r."recipientId", r."language",
           c."lastUserMessageAt" FROM "campaign_recipient" r
           LEFT JOIN "conversation" c ON c."id" = r."conversationId"
         WHERE r."campaignId" = $1 AND r."channel" = $2 AND r."state" = 'pending'
-        ORDER BY r."id" LIMIT $3`,
-        [campaignId, channel, limit],
-      ),
+        ORDER BY r."id" LIMIT $3`),
+      [campaignId, channel, limit],
     );
     return rows.map((r) => ({
       id: readNumber(r.id),
@@ -217,11 +198,9 @@ export class CampaignRepository {
 
   async counts(campaignId: number): Promise<StateCount[]> {
     const rows = await this.db.manager.query<Record<string, unknown>[]>(
-      ...this.bind(
-        `SELECT "channel", "state", "route", COUNT(*) AS "n" FROM "campaign_recipient"
-        WHERE "campaignId" = $1 GROUP BY "channel", "state", "route" ORDER BY "channel", "state"`,
-        [campaignId],
-      ),
+      this.sql(`SELECT "channel", "state", "route", COUNT(*) AS "n" FROM "campaign_recipient"
+        WHERE "campaignId" = $1 GROUP BY "channel", "state", "route" ORDER BY "channel", "state"`),
+      [campaignId],
     );
     return rows.map((r) => ({
       channel: String(r.channel),
@@ -238,11 +217,9 @@ export class CampaignRepository {
     if (!campaignIds.length) return [];
     const marks = campaignIds.map((_, i) => `$${i + 1}`).join(', ');
     const rows = await this.db.manager.query<Record<string, unknown>[]>(
-      ...this.bind(
-        `SELECT "campaignId", "state", COUNT(*) AS "n" FROM "campaign_recipient"
-        WHERE "campaignId" IN (${marks}) GROUP BY "campaignId", "state"`,
-        campaignIds,
-      ),
+      this.sql(`SELECT "campaignId", "state", COUNT(*) AS "n" FROM "campaign_recipient"
+        WHERE "campaignId" IN (${marks}) GROUP BY "campaignId", "state"`),
+      campaignIds,
     );
     return rows.map((r) => ({
       campaignId: readNumber(r.campaignId),
@@ -254,11 +231,9 @@ export class CampaignRepository {
   /** Recipients still to be sent or waiting for their delivery. */
   async open(campaignId: number): Promise<number> {
     const rows = await this.db.manager.query<{ n: string | number }[]>(
-      ...this.bind(
-        `SELECT COUNT(*) AS "n" FROM "campaign_recipient" WHERE "campaignId" = $1
-        AND "state" IN ('pending', 'queued')`,
-        [campaignId],
-      ),
+      this.sql(`SELECT COUNT(*) AS "n" FROM "campaign_recipient" WHERE "campaignId" = $1
+        AND "state" IN ('pending', 'queued')`),
+      [campaignId],
     );
     return readNumber(rows[0].n);
   }
@@ -266,11 +241,9 @@ export class CampaignRepository {
   /** Zalo promotion messages a unit used since `from` (queued or sent: both spend the quota). */
   async promotionsSince(unitId: string, from: Date): Promise<number> {
     const rows = await this.db.manager.query<{ n: string | number }[]>(
-      ...this.bind(
-        `SELECT COUNT(*) AS "n" FROM "campaign_recipient" WHERE "unitId" = $1 AND "route" = 'promotion'
-        AND "state" IN ('queued', 'sent') AND "updatedAt" >= $2`,
-        [unitId, from.getTime()],
-      ),
+      this.sql(`SELECT COUNT(*) AS "n" FROM "campaign_recipient" WHERE "unitId" = $1 AND "route" = 'promotion'
+        AND "state" IN ('queued', 'sent') AND "updatedAt" >= $2`),
+      [unitId, from.getTime()],
     );
     return readNumber(rows[0].n);
   }
@@ -291,14 +264,12 @@ export class CampaignRepository {
       languageClause = ` AND c."language" = $${params.length}`;
     }
     const rows = await this.db.manager.query<Record<string, unknown>[]>(
-      ...this.bind(
-        `SELECT c."channel", c."lastUserMessageAt",
+      this.sql(`SELECT c."channel", c."lastUserMessageAt",
           CASE WHEN s."status" = 'subscribed' AND (CAST($1 AS varchar) IS NULL OR s."topics" = ''
             OR s."topics" LIKE '%,' || CAST($2 AS varchar) || ',%') THEN 1 ELSE 0 END AS "subscribed"
         FROM "conversation" c LEFT JOIN "subscription" s ON s."conversationId" = c."id"
-        WHERE c."unitId" = $3 AND c."channel" IN (${channelMarks.join(', ')})${languageClause}`,
-        params,
-      ),
+        WHERE c."unitId" = $3 AND c."channel" IN (${channelMarks.join(', ')})${languageClause}`),
+      params,
     );
     return rows.map((r) => ({
       channel: String(r.channel),

@@ -3,6 +3,7 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { DatabaseModule } from '../database/database.module';
 import { I18nModule } from '../i18n/i18n.module';
 import { InteractionsModule } from '../interactions/interactions.module';
+import { MetricsModule } from '../metrics/metrics.module';
 import { OutboxModule } from '../outbox/outbox.module';
 import { UnitsModule } from '../units/units.module';
 import { CampaignRecipientEntity } from './campaign-recipient.entity';
@@ -20,6 +21,7 @@ import { CampaignsService } from './campaigns.service';
     OutboxModule,
     InteractionsModule,
     I18nModule,
+    MetricsModule,
   ],
   providers: [CampaignRepository, CampaignsService, CampaignRunner],
   exports: [CampaignsService, CampaignRunner],

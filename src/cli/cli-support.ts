@@ -8,10 +8,13 @@ import { ConfigModule } from '../config/config.module';
 import { DatabaseModule } from '../database/database.module';
 import { InteractionsModule } from '../interactions/interactions.module';
 import { ReportsModule } from '../reports/reports.module';
+import { UnitDetailsModule } from '../unit-details/unit-details.module';
 import { UnitsModule } from '../units/units.module';
 
 /** What the evidence and report commands need: the database, the log, the reports. No NLU, no channels. */
-@Module({ imports: [ConfigModule, DatabaseModule, InteractionsModule, ReportsModule, UnitsModule] })
+@Module({
+  imports: [ConfigModule, DatabaseModule, UnitDetailsModule, InteractionsModule, ReportsModule, UnitsModule],
+})
 export class EvidenceCliModule {}
 
 export async function evidenceContext(): Promise<INestApplicationContext> {

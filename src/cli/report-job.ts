@@ -9,6 +9,7 @@ import { InteractionsModule } from '../interactions/interactions.module';
 import { JobLostError, ReportJobExecutor } from '../reports/report-job.executor';
 import { ReportJobStoreModule } from '../reports/report-job-store.module';
 import { ReportsModule } from '../reports/reports.module';
+import { UnitDetailsModule } from '../unit-details/unit-details.module';
 import { UnitsModule } from '../units/units.module';
 import { parseArgs, runCli, UsageError } from './cli-support';
 
@@ -18,6 +19,7 @@ const USAGE = 'usage: node dist/src/cli/report-job.js --job ID --owner OWNER (st
   imports: [
     ConfigModule,
     DatabaseModule,
+    UnitDetailsModule,
     InteractionsModule,
     ReportsModule,
     UnitsModule,

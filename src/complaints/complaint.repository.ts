@@ -81,6 +81,26 @@ export class ComplaintRepository {
     });
   }
 
+  /** Notice events that say 'sent' with their time in [from, to), per unit of their ticket. */
+  async noticesSent(unitIds: string[], from: Date, to: Date): Promise<NoticeCount[]> {
+    if (!unitIds.length) return [];
+    const rows = await this.db.manager
+      .getRepository(TicketEventEntity)
+      .createQueryBuilder('e')
+      .innerJoin(ComplaintTicketEntity, 't', 't.id = e.ticketId')
+      .select('t.unitId', 'unitId')
+      .addSelect('COUNT(*)', 'count')
+      .where(`e.kind = 'notice' AND e.note = 'sent' AND e.at >= :from AND e.at < :to`, {
+        from: from.getTime(),
+        to: to.getTime(),
+      })
+      .andWhere('t.unitId IN (:...unitIds)', { unitIds })
+      .groupBy('t.unitId')
+      .orderBy('t.unitId', 'ASC')
+      .getRawMany<{ unitId: string; count: number | string }>();
+    return rows.map((r) => ({ unitId: r.unitId, count: Number(r.count) }));
+  }
+
   /** Received = created in [from, to); handled = reached resolved/rejected in [from, to). */
   /** Tickets created in [from, to) for a report: no description, no contact. */
   async forReport(unitIds: string[], from: Date, to: Date): Promise<ReportTicket[]> {
@@ -109,6 +129,11 @@ export class ComplaintRepository {
         (t.status === 'resolved' || t.status === 'rejected') && !!t.handledAt && t.handledAt < to,
     }));
   }
+}
+
+export interface NoticeCount {
+  unitId: string;
+  count: number;
 }
 
 export interface ReportTicket {

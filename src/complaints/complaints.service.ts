@@ -241,6 +241,11 @@ export class ComplaintsService {
     return this.repository.forReport(unitIds, from, to);
   }
 
+  /** Notices sent to citizens about their tickets in [from, to), per unit (the ticket events say so). */
+  noticesSent(unitIds: string[], from: Date, to: Date): Promise<{ unitId: string; count: number }[]> {
+    return this.repository.noticesSent(unitIds, from, to);
+  }
+
   private async mustFind(id: number): Promise<ComplaintTicketEntity> {
     const ticket = await this.repository.findById(id);
     if (!ticket) throw new Error(`no complaint ticket ${id}`);

@@ -18,6 +18,8 @@ export class AppConfig {
   readonly dataDir: string;
   readonly database: DatabaseTarget;
   readonly unitsFile: string;
+  /** The daily backup's folder (absolute), when BACKUP_DIR is set. */
+  readonly backupDir?: string;
 
   constructor(
     env: EnvironmentVariables,
@@ -26,6 +28,7 @@ export class AppConfig {
     this.env = env;
     this.dataDir = absolute(env.DATA_DIR);
     this.unitsFile = env.UNITS_FILE;
+    if (env.BACKUP_DIR) this.backupDir = absolute(env.BACKUP_DIR);
     this.database = parseDatabaseUrl(env.DATABASE_URL, this.dataDir, env.DATABASE_SCHEMA, env.SQLITE_DRIVER);
   }
 

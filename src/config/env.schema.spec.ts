@@ -11,8 +11,13 @@ describe('#validateEnv', () => {
       DATA_DIR: 'data',
       NODE_ENV: 'development',
       HANDOFF_HOURS: 24,
+      BACKUP_HOUR: 2,
+      BACKUP_KEEP: 14,
+      METRICS: 'on',
     });
+    expect(env.METRICS_TOKEN).toBeUndefined();
     expect(env.DATABASE_URL).toBeUndefined();
+    expect(env.BACKUP_DIR).toBeUndefined();
   });
 
   it('should convert numbers and keep valid values', () => {
@@ -38,6 +43,18 @@ describe('#validateEnv', () => {
     [{ TRUST_PROXY: '0' }, /TRUST_PROXY must be/],
     [{ TRUST_PROXY: '10.0.0.0/33' }, /TRUST_PROXY must be/],
     [{ TRUST_PROXY: 'proxy.local' }, /TRUST_PROXY must be/],
+    [
+      { BACKUP_HOUR: '24' },
+      /^Configuration error: BACKUP_HOUR must be a whole hour between 0 and 23 \(Vietnam time\) \(got "24"\)$/,
+    ],
+    [{ BACKUP_HOUR: '2am' }, /BACKUP_HOUR must be a whole hour/],
+    [{ BACKUP_KEEP: '0' }, /BACKUP_KEEP must be a whole number of copies between 1 and 3650/],
+    [{ METRICS: 'yes' }, /^Configuration error: METRICS must be on or off \(got "yes"\)$/],
+    [
+      { METRICS_TOKEN: 'short' },
+      /^Configuration error: METRICS_TOKEN must be at least 16 visible ASCII characters[^"]*$/,
+    ],
+    [{ METRICS_TOKEN: 'has a space in the middle' }, /METRICS_TOKEN must be/],
   ])('should stop on %j with one line naming the variable', (raw, message) => {
     let error: unknown;
     try {

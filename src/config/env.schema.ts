@@ -180,6 +180,19 @@ export class EnvironmentVariables {
   @IsString()
   TRUST_PROXY = 'off';
 
+  /** GET /metrics: on (loopback, or anyone with METRICS_TOKEN) or off (404). */
+  @IsIn(['on', 'off'], { message: 'METRICS must be on or off' })
+  METRICS: 'on' | 'off' = 'on';
+
+  /** Bearer token for GET /metrics; when set, every reader needs it and loopback alone no longer suffices. */
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @Matches(/^[\x21-\x7e]{16,}$/, {
+    message:
+      'METRICS_TOKEN must be at least 16 visible ASCII characters without spaces (e.g. openssl rand -hex 24)',
+  })
+  METRICS_TOKEN?: string;
+
   @Transform(toInt)
   @IsInt({ message: 'SHUTDOWN_GRACE_MS must be an integer between 0 and 600000' })
   @Min(0, { message: 'SHUTDOWN_GRACE_MS must be an integer between 0 and 600000' })
@@ -237,6 +250,13 @@ export class EnvironmentVariables {
   @IsBoolean({ message: 'QUEUE_EXCLUSIVE_START must be true or false' })
   QUEUE_EXCLUSIVE_START = true;
 
+  /** How often each instance looks for unit details saved by another instance (one small SELECT). */
+  @Transform(toInt)
+  @IsInt({ message: 'UNIT_DETAILS_SYNC_MS must be an integer between 100 and 3600000' })
+  @Min(100, { message: 'UNIT_DETAILS_SYNC_MS must be an integer between 100 and 3600000' })
+  @Max(3600000, { message: 'UNIT_DETAILS_SYNC_MS must be an integer between 100 and 3600000' })
+  UNIT_DETAILS_SYNC_MS = 5000;
+
   /** Local (Vietnam) hours when no campaign message is sent, "HH:MM-HH:MM"; "off" sends at any hour. */
   @Matches(/^(off|([01][0-9]|2[0-3]):[0-5][0-9]-([01][0-9]|2[0-3]):[0-5][0-9])$/, {
     message: 'CAMPAIGN_QUIET_HOURS must be HH:MM-HH:MM (Vietnam time) or off, e.g. 21:00-07:00',
@@ -273,13 +293,36 @@ export class EnvironmentVariables {
       'CAMPAIGN_LINK_DOMAINS must be domain names separated by commas, e.g. baohiemxahoi.gov.vn,vssid.vn',
   })
   CAMPAIGN_LINK_DOMAINS = '';
+
+  /** SQLite: the folder of the daily verified copy; unset, no daily copy is made. */
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @IsString()
+  @MinLength(1, { message: 'BACKUP_DIR must be a directory path' })
+  BACKUP_DIR?: string;
+
+  /** The Vietnam hour (0–23) from which the day's copy is made. */
+  @Transform(toInt)
+  @IsInt({ message: 'BACKUP_HOUR must be a whole hour between 0 and 23 (Vietnam time)' })
+  @Min(0, { message: 'BACKUP_HOUR must be a whole hour between 0 and 23 (Vietnam time)' })
+  @Max(23, { message: 'BACKUP_HOUR must be a whole hour between 0 and 23 (Vietnam time)' })
+  BACKUP_HOUR = 2;
+
+  /** Daily copies kept in BACKUP_DIR; older ones of ours are deleted. */
+  @Transform(toInt)
+  @IsInt({ message: 'BACKUP_KEEP must be a whole number of copies between 1 and 3650' })
+  @Min(1, { message: 'BACKUP_KEEP must be a whole number of copies between 1 and 3650' })
+  @Max(3650, { message: 'BACKUP_KEEP must be a whole number of copies between 1 and 3650' })
+  BACKUP_KEEP = 14;
 }
 
 function firstMessage(errors: ValidationError[]): string {
   for (const error of errors) {
     const constraints = error.constraints ? Object.values(error.constraints) : [];
     if (constraints.length) {
-      const got = error.value === undefined ? '' : ` (got ${JSON.stringify(String(error.value))})`;
+      // A rejected secret is not echoed into the start-up log.
+      const secret = /SECRET|TOKEN/.test(error.property);
+      const got = error.value === undefined || secret ? '' : ` (got ${JSON.stringify(String(error.value))})`;
       return `${constraints[0]}${got}`;
     }
     if (error.children?.length) return firstMessage(error.children);

@@ -14,6 +14,7 @@ export type AuditAction =
   | 'training_remove'
   | 'user_add'
   | 'user_active'
+  | 'unit_details'
   | 'campaign_draft'
   | 'campaign_approve'
   | 'campaign_send'

@@ -59,6 +59,7 @@ export const NAV: { path: string; key: string; minRole?: 'admin' }[] = [
   { path: '/console/unanswered', key: 'nav.unanswered' },
   { path: '/console/campaigns', key: 'nav.campaigns' },
   { path: '/console/reports', key: 'nav.reports' },
+  { path: '/console/units', key: 'nav.units' },
   { path: '/console/audit', key: 'nav.audit' },
   { path: '/console/users', key: 'nav.users', minRole: 'admin' },
 ];

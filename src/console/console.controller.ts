@@ -22,6 +22,8 @@ import { SEARCH_WINDOW } from '../interactions/interaction-query.repository';
 import { dayNumberToIso, InteractionQueryService } from '../interactions/interaction-query.service';
 import { CHANNEL_NAMES } from '../messaging/inbound-event';
 import { PLAN_ITEMS } from '../messaging/plan-item';
+import { outreachFigures } from '../reports/outreach-figures';
+import { OutreachSources } from '../reports/outreach-sources.service';
 import { ConsoleAuditService } from './console-audit.service';
 import { ConsoleAuthGuard, Ctx, MinRole } from './console-auth.guard';
 import { hashPassword, ROLE_RANK } from './console-auth.service';
@@ -40,6 +42,7 @@ import {
   SafeHtml,
 } from './console-view';
 import { ConsoleRepository } from './console.repository';
+import { setupChecklist } from './setup-checklist';
 
 export const OUTCOMES = ['answered', 'clarified', 'fallback', 'handoff', 'ticket', 'emergency'] as const;
 const LANGUAGES = ['vi', 'en'] as const;
@@ -119,6 +122,7 @@ export class ConsoleController {
     private readonly audit: ConsoleAuditService,
     private readonly repository: ConsoleRepository,
     private readonly clock: Clock,
+    private readonly outreach: OutreachSources,
   ) {}
 
   @Get()
@@ -129,15 +133,19 @@ export class ConsoleController {
     const units = unitScope(ctx, q.unit);
     const stat = (d: Parameters<InteractionQueryService['stats']>[3]) =>
       this.interactions.stats(units, range.fromDay, range.toDay, d);
-    const [days, intents, channels, languages, outcomes, satisfaction, planCombos] = await Promise.all([
-      stat('day'),
-      stat('intent'),
-      stat('channel'),
-      stat('language'),
-      stat('outcome'),
-      stat('satisfaction'),
-      stat('planItems'),
-    ]);
+    // The roll-up counts turns only: campaign messages are in the outreach figures below.
+    const [days, intents, channels, languages, outcomes, satisfaction, planCombos, outreachInput] =
+      await Promise.all([
+        stat('day'),
+        stat('intent'),
+        stat('channel'),
+        stat('language'),
+        stat('outcome'),
+        stat('satisfaction'),
+        stat('planItems'),
+        this.outreach.forPeriod(units, range.start, range.end),
+      ]);
+    const outreach = outreachFigures(outreachInput, null);
     const total = outcomes.reduce((s, r) => s + r.count, 0);
     const fallback = outcomes.find((r) => r.key === 'fallback')?.count ?? 0;
     const plan = new Map<string, number>();
@@ -188,7 +196,30 @@ export class ConsoleController {
           <canvas id="${id}" data-kind="${kind}" role="img" aria-label="${title}"></canvas>
         </div>
       </figure>`;
-    const body = html`<form method="get" class="filters">
+    // What each unit still has to fill in, before the figures: a unit with gaps answers "being updated".
+    const gaps = ctx.units
+      .filter((u) => units.includes(u.id))
+      .map((u) => ({ unit: u, items: setupChecklist(u) }))
+      .filter((g) => g.items.length);
+    const checklist = gaps.length
+      ? html`<section class="checklist" id="setup-checklist">
+          <h2>${ctx.t('setup.title')}</h2>
+          ${gaps.map(
+            (g) =>
+              html`<details ${gaps.length === 1 ? 'open' : ''}>
+                <summary>
+                  ${g.unit.name[ctx.lang]}: ${g.items.length} ·
+                  <a href="/console/units/${g.unit.id}">${ctx.t('setup.more')}</a>
+                </summary>
+                <ul>
+                  ${g.items.map((item) => html`<li>${ctx.t(`setup.item.${item}`)}</li>`)}
+                </ul>
+              </details>`,
+          )}
+        </section>`
+      : '';
+    const body = html`${checklist}
+      <form method="get" class="filters">
         ${unitSelect(ctx, q.unit)} ${rangeFields(ctx, range)}
         <button type="submit">${ctx.t('filter.apply')}</button>
       </form>
@@ -208,6 +239,7 @@ export class ConsoleController {
           ><strong>${pct(languages.find((l) => l.key === 'en')?.count ?? 0, total)}</strong>
         </div>
       </section>
+      ${outreachSection(ctx, outreach)}
       <section class="charts">
         ${chartBox('perDay', ctx.t('dash.per_day'), 'line')}
         ${chartBox('intents', ctx.t('dash.by_intent'), 'bar')}
@@ -557,4 +589,80 @@ export class ConsoleController {
       .header('location', `/console/users?done=${active ? 'user_enabled' : 'user_disabled'}`)
       .send();
   }
+}
+
+/** The dashboard's proactive outreach part: counted from the campaign tables (the log is not read here). */
+function outreachSection(ctx: ConsoleContext, o: ReturnType<typeof outreachFigures>): SafeHtml {
+  const n = (value: number | null) =>
+    value === null ? ctx.t('dash.outreach_not_available') : value.toLocaleString(ctx.lang);
+  const card = (id: string, label: string, value: string) =>
+    html`<div class="card"><span>${label}</span><strong id="${id}">${value}</strong></div>`;
+  const rows = (items: { label: string; value: number }[]) =>
+    items.map(
+      (r) =>
+        html`<tr>
+          <th>${r.label}</th>
+          <td class="num">${n(r.value)}</td>
+        </tr>`,
+    );
+  return html`<section class="outreach" aria-labelledby="outreach-title">
+    <h2 id="outreach-title">${ctx.t('dash.outreach')}</h2>
+    <div class="cards">
+      ${card('outreach-campaigns', ctx.t('dash.outreach_campaigns'), n(o.campaigns.length))}
+      ${card('outreach-reached', ctx.t('dash.outreach_reached'), n(o.reached))}
+      ${card('outreach-outside-window', ctx.t('dash.outreach_outside_window'), n(o.outsideWindow))}
+      ${card('outreach-not-subscribed', ctx.t('dash.outreach_not_subscribed'), n(o.notSubscribed))}
+      ${card('outreach-subscriptions', ctx.t('dash.outreach_subscriptions'), `${n(o.optIns)} / ${n(o.optOuts)}`)}
+      ${card('outreach-notices', ctx.t('dash.outreach_notices'), n(o.noticesSent))}
+    </div>
+    ${
+      o.campaigns.length
+        ? html`<table class="list" id="outreach-campaigns-table">
+            <thead>
+              <tr>
+                <th>${ctx.t('dash.outreach_campaign')}</th>
+                <th>${ctx.t('dash.by_plan')}</th>
+                <th>${ctx.t('dash.outreach_approved_by')}</th>
+                <th>${ctx.t('dash.outreach_started_at')}</th>
+                <th>${ctx.t('dash.outreach_reached')}</th>
+                <th>${ctx.t('dash.outreach_outside_window')}</th>
+                <th>${ctx.t('dash.outreach_not_subscribed')}</th>
+              </tr>
+            </thead>
+            <tbody>
+              ${o.campaigns.map(
+                (c) =>
+                  html`<tr>
+                    <td>${c.title}</td>
+                    <td>${planLabel(ctx, c.planItem)}</td>
+                    <td>${c.approvedBy ?? ''}</td>
+                    <td>${formatTime(c.startedAt, ctx.lang)}</td>
+                    <td class="num">${n(c.reached)}</td>
+                    <td class="num">${n(c.outsideWindow)}</td>
+                    <td class="num">${n(c.notSubscribed)}</td>
+                  </tr>`,
+              )}
+            </tbody>
+          </table>`
+        : ''
+    }
+    <div class="tables">
+      <table class="mini">
+        <caption>
+          ${ctx.t('dash.outreach_reached_by_channel')}
+        </caption>
+        ${rows(o.byChannel.map((c) => ({ label: ctx.t(`channel.${c.channel}`), value: c.reached })))}
+      </table>
+      <table class="mini">
+        <caption>
+          ${ctx.t('dash.outreach_reached_by_plan')}
+        </caption>
+        ${rows(o.byPlanItem.map((p) => ({ label: planLabel(ctx, p.planItem), value: p.reached })))}
+      </table>
+    </div>
+  </section>`;
+}
+
+function planLabel(ctx: ConsoleContext, item: string): string {
+  return (PLAN_ITEMS as readonly string[]).includes(item) ? ctx.t(`plan.${item}`) : item;
 }

@@ -8,6 +8,8 @@ import { I18nModule } from '../i18n/i18n.module';
 import { InteractionQueriesModule } from '../interactions/interaction-queries.module';
 import { NluModule } from '../nlu/nlu.module';
 import { NoticesModule } from '../notices/notices.module';
+import { UnitDetailsModule } from '../unit-details/unit-details.module';
+import { ConsoleUnitsController } from './console-units.controller';
 import { UnitsModule } from '../units/units.module';
 import { ConsoleAuditEntity } from './console-audit.entity';
 import { ConsoleAuditService } from './console-audit.service';
@@ -27,6 +29,7 @@ import { TrainingExampleEntity } from './training-example.entity';
 import { TrainingSync } from './training-sync.service';
 import { TrainingVersionEntity } from './training-version.entity';
 import { InteractionsModule } from '../interactions/interactions.module';
+import { OutreachFiguresModule } from '../reports/outreach-figures.module';
 import { ReportJobsModule } from '../reports/report-jobs.module';
 
 /** The staff console (/console): accounts and sessions, the pages, the audit trail. */
@@ -47,16 +50,19 @@ import { ReportJobsModule } from '../reports/report-jobs.module';
     InteractionQueriesModule,
     InteractionsModule,
     ReportJobsModule,
+    OutreachFiguresModule,
     ComplaintsModule,
     ConversationModule,
     CampaignsModule,
     NoticesModule,
+    UnitDetailsModule,
   ],
   controllers: [
     ConsoleLoginController,
     ConsoleController,
     ConsoleDeskController,
     ConsoleReportsController,
+    ConsoleUnitsController,
     ConsoleCampaignsController,
   ],
   providers: [

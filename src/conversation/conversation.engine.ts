@@ -24,6 +24,7 @@ import type { PlanItem } from '../messaging/plan-item';
 import type { ConversationEffect, Reply } from '../messaging/reply';
 import { CONTENT_INTENTS } from '../messaging/understanding';
 import type { TurnResult } from '../messaging/turn-result';
+import { MetricsService } from '../metrics/metrics.service';
 import { NluService } from '../nlu/nlu.service';
 import { OutboxService } from '../outbox/outbox.service';
 import { localMidnight } from '../units/office-hours';
@@ -67,6 +68,7 @@ export class ConversationEngine implements InboxHandler, OnModuleInit {
     private readonly worker: InboxWorker,
     private readonly committer: TurnCommitter,
     private readonly subscriptions: SubscriptionsService,
+    private readonly metrics: MetricsService,
   ) {
     for (const intent of intents) this.intents.set(intent.name, intent);
     this.contacts = new SecretBox(config.serverSecret('USER_KEY_SECRET'), 'contact-v1');
@@ -281,9 +283,17 @@ export class ConversationEngine implements InboxHandler, OnModuleInit {
         latencyMs,
         inboxEventId,
         audience: audienceOf(unit, event.channel),
+        unitDetailsHash: unit.detailsHash,
       },
     });
     if (rendered.messages.length) this.outbox.notify([event.channel]);
+    // After the commit: a turn undone (lease lost, conflict redone) is not counted.
+    this.metrics.turnEnded(
+      unit.id,
+      event.channel,
+      this.intents.has(decided.intent) ? decided.intent : 'other',
+      (performance.now() - started) / 1000,
+    );
 
     return {
       inboxEventId,
@@ -441,7 +451,7 @@ export class ConversationEngine implements InboxHandler, OnModuleInit {
     const answer = reply.messages[reply.messages.length - 1];
     if (!answer || (answer.buttons?.length ?? 0) >= FEWEST_BUTTONS) return false;
     if (await this.subscriptions.findByConversation(conversation.id)) {
-      // Subscribed or opted out before this column existed: nothing to offer, and no need to look again.
+      // A subscription made outside a turn (every turn about it sets the column): never look again.
       conversation.subscriptionOfferedAt = scope.now;
       return false;
     }
@@ -626,9 +636,12 @@ function turnIdOf(inboxEventId: number): string {
 
 /**
  * While staff have the conversation the bot is silent, but for what the hand-off message itself
- * offers: a call-back (asked for and answered) and going back to the bot. Everything else waits for staff.
+ * offers: a call-back (asked for and answered) and going back to the bot, and for the opt-out of the
+ * news. Everything else waits for staff.
  */
 function reachesBotWhileHandedOff(decided: Route): boolean {
+  // The UNSUBSCRIBE button of a campaign works at any time; typed words go to the person.
+  if (decided.intent === 'subscription' && decided.topic === 'unsubscribe') return decided.via === 'payload';
   return (
     decided.intent === 'human' &&
     (decided.via === 'payload' || decided.via === 'flow') &&

@@ -5,6 +5,7 @@ import { DatabaseModule } from '../database/database.module';
 import { I18nModule } from '../i18n/i18n.module';
 import { InboxModule } from '../inbox/inbox.module';
 import { InteractionsModule } from '../interactions/interactions.module';
+import { MetricsModule } from '../metrics/metrics.module';
 import { NluModule } from '../nlu/nlu.module';
 import { OutboxModule } from '../outbox/outbox.module';
 import { SubscriptionsModule } from '../subscriptions/subscriptions.module';
@@ -30,6 +31,7 @@ import { StaffRequestEntity } from './staff-request.entity';
     OutboxModule,
     InboxModule,
     SubscriptionsModule,
+    MetricsModule,
   ],
   providers: [
     ConversationRepository,

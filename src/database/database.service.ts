@@ -188,6 +188,19 @@ export class DatabaseService implements OnModuleInit, OnApplicationShutdown {
     }
   }
 
+  /**
+   * The migrations this build knows that the database has not recorded as applied. Read-only (one
+   * small SELECT), unlike showMigrations, which may create the table: the readiness probe asks.
+   */
+  async pendingMigrations(): Promise<string[]> {
+    const table = this.dataSource.options.migrationsTableName ?? 'migrations';
+    const rows = await this.dataSource.query<{ name: string }[]>(`SELECT "name" FROM "${table}"`);
+    const applied = new Set(rows.map((r) => r.name));
+    return this.dataSource.migrations
+      .map((m) => m.name ?? m.constructor.name)
+      .filter((name) => !applied.has(name));
+  }
+
   /** Writes the WAL back into the main file and truncates it (used before a file-level privacy check). */
   async checkpoint(): Promise<void> {
     if (this.kind === 'sqlite') await this.dataSource.query('PRAGMA wal_checkpoint(TRUNCATE)');

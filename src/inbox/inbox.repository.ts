@@ -209,6 +209,15 @@ export class InboxRepository {
     return Object.fromEntries(rows.map((r) => [r.status, Number(r.n)]));
   }
 
+  /** Pending events, counted up to `cap` over the index of open rows: a scrape never walks a huge backlog. */
+  async countPending(cap: number): Promise<number> {
+    const rows = await this.db.manager.query<{ n: string | number }[]>(
+      `SELECT COUNT(*) AS "n" FROM (SELECT 1 FROM "inbox_event" WHERE "status" = 'pending' LIMIT ${this.db.param(1)}) AS "open"`,
+      [cap],
+    );
+    return Number(rows[0]?.n ?? 0);
+  }
+
   async hasPending(): Promise<boolean> {
     const rows = await this.db.manager.query<unknown[]>(
       `SELECT 1 FROM "inbox_event" WHERE "status" = 'pending' LIMIT 1`,

@@ -6,9 +6,13 @@ import { currentCorrelationId } from '../common/correlation';
 import { SecretBox } from '../common/secret-box';
 import { AppConfig } from '../config/app-config';
 import { DatabaseNotifier } from '../database/database-notifier';
+import { MetricsService } from '../metrics/metrics.service';
 import type { InboundEvent } from '../messaging/inbound-event';
 import type { InboxEventEntity } from './inbox-event.entity';
 import { InboxRepository, type NewInboxEvent } from './inbox.repository';
+
+/** The pending gauge counts up to this many: a scrape stays one short query during a flood. */
+const PENDING_GAUGE_CAP = 100_000;
 
 export interface AcceptedEvent {
   id: number;
@@ -44,7 +48,13 @@ export class InboxService implements OnModuleDestroy {
     private readonly clock: Clock,
     config: AppConfig,
     private readonly notifier: DatabaseNotifier,
+    metrics: MetricsService,
   ) {
+    metrics.gaugeAtScrape(
+      'outreach_inbox_pending',
+      `Inbox events waiting for their turn, retries included (counted up to ${PENDING_GAUGE_CAP}).`,
+      () => repository.countPending(PENDING_GAUGE_CAP),
+    );
     this.cipher = new SecretBox(config.serverSecret('USER_KEY_SECRET'), 'inbox-text-v1');
     // Another instance accepted work: our worker may be the one with a free slot.
     notifier.subscribe('inbox', () => this.wakeListeners());

@@ -57,6 +57,8 @@ export class InboxWorker implements OnApplicationBootstrap, BeforeApplicationShu
     { resolve: (r: TurnResult) => void; reject: (e: Error) => void }[]
   >();
   private stopped = true;
+  /** Set when shutdown begins: the drain still runs, but the instance is no longer ready for work. */
+  private stopping = false;
   private readonly wakeUp = new WakeUp();
   private loop?: Promise<void>;
   private heartbeat?: NodeJS.Timeout;
@@ -120,7 +122,13 @@ export class InboxWorker implements OnApplicationBootstrap, BeforeApplicationShu
    * flight and those still queued — within SHUTDOWN_GRACE_MS, then stop. Whatever is left stays in
    * the inbox and is taken up at the next start.
    */
+  /** Started, and no shutdown begun: the readiness probe asks. */
+  isRunning(): boolean {
+    return !this.stopped && !this.stopping && this.loop !== undefined;
+  }
+
   async beforeApplicationShutdown(): Promise<void> {
+    this.stopping = true;
     const deadline = Date.now() + this.config.env.SHUTDOWN_GRACE_MS;
     while (Date.now() < deadline && (this.running.size > 0 || (await this.hasQueued()))) {
       this.nudge();

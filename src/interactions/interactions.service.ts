@@ -45,6 +45,8 @@ export interface InteractionDraft {
   sourceKey?: string;
   /** The version of what was said when it is not the locales' (a campaign's own text). */
   contentVersion?: string;
+  /** Hash of the unit's details the answer used: the content version then names both. */
+  unitDetailsHash?: string;
 }
 
 const PAGE_SIZE = 2000;
@@ -117,7 +119,7 @@ export class InteractionsService {
       userText: draft.keepText && draft.userText ? redact(draft.userText) : null,
       replyText: redact(draft.replyText),
       replyKeys: draft.replyKeys,
-      contentVersion: draft.contentVersion ?? this.contentVersion,
+      contentVersion: draft.contentVersion ?? this.versionWith(draft.unitDetailsHash),
       planItems: draft.planItems.length ? `,${[...new Set(draft.planItems)].sort().join(',')},` : '',
       outcome: draft.outcome,
       satisfaction: draft.satisfaction,
@@ -127,6 +129,17 @@ export class InteractionsService {
       ...(draft.kind ? { kind: draft.kind } : {}),
       prevHash,
     };
+  }
+
+  /**
+   * "<texts>.<unit details>": 8 hex digits of the locales' and intents' hash, 7 of the unit's details
+   * (the console keeps each version with its full hash), so a record shows what was said and with
+   * which address, hours and phones.
+   */
+  versionWith(unitDetailsHash: string | undefined): string {
+    return unitDetailsHash
+      ? `${this.contentVersion.slice(0, 8)}.${unitDetailsHash.slice(0, 7)}`
+      : this.contentVersion;
   }
 
   byInboxEvent(inboxEventId: number): Promise<InteractionRecordEntity | null> {

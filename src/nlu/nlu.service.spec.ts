@@ -13,7 +13,7 @@ describe(NluService.name, () => {
     service.onModuleInit();
   });
 
-  it('should list the ten intents and their topics', () => {
+  it('should list the ten intents of the evaluation set, the news subscription, and their topics', () => {
     expect(service.intents().sort()).toEqual([
       'complaint',
       'emergency',
@@ -23,9 +23,11 @@ describe(NluService.name, () => {
       'human',
       'language',
       'public_services',
+      'subscription',
       'unit_info',
       'vneid',
     ]);
+    expect(service.topics('subscription').sort()).toEqual(['subscribe', 'unsubscribe']);
     expect(service.topics('vneid')).toEqual(
       expect.arrayContaining(['forgot_password', 'otp', 'level2', 'portal_login']),
     );

@@ -303,18 +303,29 @@ export class OutboxRepository {
     });
   }
 
+  /** Messages waiting to be sent (retries included), counted up to `cap` over the index of open rows. */
+  async countPending(cap: number): Promise<number> {
+    const rows = await this.db.manager.query<{ n: string | number }[]>(
+      `SELECT COUNT(*) AS "n" FROM (SELECT 1 FROM "outbox_message" WHERE "status" = 'pending' LIMIT ${this.db.param(1)}) AS "open"`,
+      [cap],
+    );
+    return Number(rows[0]?.n ?? 0);
+  }
+
   findById(id: number): Promise<OutboxMessageEntity | null> {
     return this.db.manager.findOne(OutboxMessageEntity, { where: { id } });
   }
 
   /**
-   * Deletes finished bot messages created before `cutoff`, with their attempts, in batches. Staff
-   * replies stay: the console transcript reads them from here (bot replies are in the interaction log).
+   * Deletes finished bot, campaign and notice messages created before `cutoff`, with their attempts,
+   * in batches. Staff replies stay: the console transcript reads them from here (bot replies and
+   * campaign messages are in the interaction log, campaign results on their recipients, notices on
+   * their tickets).
    */
   purgeFinished(cutoff: Date, batch = 1000): Promise<number> {
     const p = (i: number) => this.db.param(i);
     return this.db.deleteInBatches(
-      `SELECT "id" FROM "outbox_message" WHERE "origin" = 'bot'
+      `SELECT "id" FROM "outbox_message" WHERE "origin" IN ('bot', 'campaign', 'promo', 'notice')
         AND "status" IN ('sent', 'failed', 'window_closed', 'unreachable') AND "createdAt" < ${p(1)}
         ORDER BY "id" LIMIT ${p(2)}`,
       [cutoff.getTime()],

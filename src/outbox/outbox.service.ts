@@ -14,6 +14,7 @@ import { GroupCommit } from '../common/group-commit';
 import { AppConfig } from '../config/app-config';
 import { DatabaseNotifier } from '../database/database-notifier';
 import { DatabaseService } from '../database/database.service';
+import { MetricsService } from '../metrics/metrics.service';
 import {
   MESSAGE_ORIGINS,
   type MessageOrigin,
@@ -29,6 +30,8 @@ import type { OutboxMessageEntity, OutboxStatus } from './outbox-message.entity'
 import { OutboxRepository, type FinishedAttempt, type NewOutboxMessage } from './outbox.repository';
 
 const POLL_MS = 500;
+/** The pending gauge counts up to this many: a scrape stays one short query during a flood. */
+const PENDING_GAUGE_CAP = 100_000;
 
 /** How a message with a sourceRef ended: sent, or failed / window_closed / unreachable for good. */
 export interface DeliveryOutcome {
@@ -75,7 +78,13 @@ export class OutboxService implements OnApplicationBootstrap, BeforeApplicationS
     private readonly clock: Clock,
     private readonly config: AppConfig,
     private readonly notifier: DatabaseNotifier,
+    private readonly metrics: MetricsService,
   ) {
+    metrics.gaugeAtScrape(
+      'outreach_outbox_pending',
+      `Outbox messages waiting to be sent, retries included (counted up to ${PENDING_GAUGE_CAP}).`,
+      () => repository.countPending(PENDING_GAUGE_CAP),
+    );
     notifier.subscribe('outbox', () => {
       this.markAllDue();
       this.nudge();
@@ -168,7 +177,7 @@ export class OutboxService implements OnApplicationBootstrap, BeforeApplicationS
     this.purgeTimer.unref();
   }
 
-  /** Removes finished bot messages older than QUEUE_RETENTION_DAYS (what was said is in the interaction log). */
+  /** Removes finished bot, campaign and notice messages older than QUEUE_RETENTION_DAYS (their record is kept elsewhere). */
   purge(now = this.clock.now()): Promise<number> {
     return this.repository.purgeFinished(daysBefore(now, this.config.env.QUEUE_RETENTION_DAYS));
   }
@@ -185,6 +194,11 @@ export class OutboxService implements OnApplicationBootstrap, BeforeApplicationS
     await this.repository
       .extendLeases(this.owner, new Date(this.clock.now().getTime() + leaseMs))
       .catch((error) => this.logger.error({ msg: 'outbox heartbeat failed', error: errorMessage(error) }));
+  }
+
+  /** Started and not stopped: the readiness probe asks. */
+  isRunning(): boolean {
+    return !this.stopped && this.loop !== undefined;
   }
 
   async beforeApplicationShutdown(): Promise<void> {
@@ -361,6 +375,7 @@ export class OutboxService implements OnApplicationBootstrap, BeforeApplicationS
       };
     }
     if (result.status !== 'ok') {
+      this.metrics.deliveryFailed(message.channel, result.status);
       this.logger.warn({
         msg: 'delivery attempt failed',
         outboxId: message.id,

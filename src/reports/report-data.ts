@@ -2,6 +2,7 @@ import type { ReportTicket } from '../complaints/complaint.repository';
 import type { Language } from '../messaging/language';
 import type { Unit } from '../units/unit';
 import type { LogRecord } from '../interactions/log-record';
+import type { OutreachFigures } from './outreach-figures';
 import type { CoreFigures, Figures } from './report-figures';
 import type { ReportPeriod } from './report-period';
 
@@ -40,6 +41,8 @@ export interface ReportData {
   csvRows: number;
   /** Web chat playground turns of the period: in the chain, in no figure, table or file. */
   playgroundTurns: number;
+  /** Proactive outreach: campaign messages (chained records, not turns), subscriptions, ticket notices. */
+  outreach: OutreachFigures;
 }
 
 /** A text from locales/<lang>/report.json. */

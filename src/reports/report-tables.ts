@@ -257,3 +257,98 @@ function textOr(t: ReportText, key: string, fallback: string): string {
     return fallback;
   }
 }
+
+export const OUTREACH_FIGURE_KEYS = [
+  'campaigns',
+  'reached',
+  'citizens_reached',
+  'sent_recorded',
+  'outside_window',
+  'not_subscribed',
+  'failed',
+  'opt_ins',
+  'opt_outs',
+  'active_subscribers',
+  'notices_sent',
+] as const;
+
+/** null: not available (no subscription source wired, or reach counted without the log). */
+export function outreachValue(data: ReportData, key: (typeof OUTREACH_FIGURE_KEYS)[number]): number | null {
+  const o = data.outreach;
+  switch (key) {
+    case 'campaigns':
+      return o.campaigns.length;
+    case 'reached':
+      return o.reached;
+    case 'citizens_reached':
+      return o.citizensReached;
+    case 'sent_recorded':
+      return o.sentRecorded;
+    case 'outside_window':
+      return o.outsideWindow;
+    case 'not_subscribed':
+      return o.notSubscribed;
+    case 'failed':
+      return o.failed;
+    case 'opt_ins':
+      return o.optIns;
+    case 'opt_outs':
+      return o.optOuts;
+    case 'active_subscribers':
+      return o.activeSubscribers;
+    case 'notices_sent':
+      return o.noticesSent;
+  }
+}
+
+export function campaignTable(data: ReportData, t: ReportText): Table {
+  return {
+    title: t('outreach.campaigns_title'),
+    header: [
+      ...(data.scope === 'all' ? [t('column.unit')] : []),
+      t('column.outreach_campaign'),
+      t('column.plan_item'),
+      t('column.outreach_approved_by'),
+      t('column.outreach_started_at'),
+      t('column.outreach_reached'),
+      t('column.outreach_outside_window'),
+      t('column.outreach_not_subscribed'),
+    ],
+    rows: data.outreach.campaigns.map((c) => [
+      ...(data.scope === 'all' ? [c.unitId] : []),
+      c.title,
+      textOr(t, `plan_item.${c.planItem}`, c.planItem),
+      c.approvedBy ?? '',
+      c.startedAt ? localDateTime(c.startedAt).slice(0, 16) : '',
+      c.reached,
+      c.outsideWindow,
+      c.notSubscribed,
+    ]),
+  };
+}
+
+export function outreachChannelTable(data: ReportData, t: ReportText): Table {
+  return {
+    title: t('outreach.channel_title'),
+    header: [
+      t('column.channel'),
+      t('column.outreach_reached'),
+      t('column.outreach_outside_window'),
+      t('column.outreach_not_subscribed'),
+    ],
+    rows: data.outreach.byChannel.map((c) => [
+      textOr(t, `channel.${c.channel}`, c.channel),
+      c.reached,
+      c.outsideWindow,
+      c.notSubscribed,
+    ]),
+  };
+}
+
+export function outreachPlanTable(data: ReportData, t: ReportText): Table {
+  return {
+    title: t('outreach.plan_title'),
+    header: [t('column.plan_item'), t('column.outreach_reached')],
+    rows: data.outreach.byPlanItem.map((p) => [textOr(t, `plan_item.${p.planItem}`, p.planItem), p.reached]),
+  };
+}

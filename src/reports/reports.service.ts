@@ -17,6 +17,8 @@ import { writeDocx } from './docx-writer';
 import type { ChainPoint, ComplaintFigures, ReportData, ReportText } from './report-data';
 import { FigureAccumulator, Reservoir } from './report-figures';
 import { LocalDateTimes } from './report-format';
+import { OutreachAccumulator, outreachFigures } from './outreach-figures';
+import { OutreachSources } from './outreach-sources.service';
 import { parsePeriod, type ReportPeriod } from './report-period';
 import { writeXlsx } from './xlsx-writer';
 
@@ -67,6 +69,7 @@ export class ReportsService {
     private readonly units: UnitsService,
     private readonly i18n: I18nService,
     private readonly clock: Clock,
+    private readonly outreachSources: OutreachSources,
   ) {}
 
   resolveUnits(unitId: string): { scope: 'unit' | 'all'; units: Unit[] } {
@@ -110,6 +113,7 @@ export class ReportsService {
       t('column.hash'),
     ]);
     const total = new FigureAccumulator();
+    const outreach = new OutreachAccumulator();
     const sample = new Reservoir<LogRecord>(SAMPLE_SIZE, `${request.unitId}|${period.label}`);
     // One query for the period's tickets; the roll-up's per-unit figures are counted from it.
     const tickets = await this.complaints.forReport(
@@ -152,11 +156,16 @@ export class ReportsService {
                 playgroundTurns++;
                 continue;
               }
+              contentVersions.add(row.contentVersion);
+              csv.add(csvRow(row, times));
+              // A campaign message sent is evidence of outreach, not a turn: no turn figure counts it.
+              if (row.kind === 'campaign') {
+                outreach.add(row);
+                continue;
+              }
               total.add(row);
               own?.add(row);
               sample.offer(row);
-              contentVersions.add(row.contentVersion);
-              csv.add(csvRow(row, times));
             }
             await csv.flush();
           },
@@ -185,6 +194,11 @@ export class ReportsService {
       await csv.close();
     }
 
+    const unitIds = units.map((u) => u.id);
+    const outreachData = outreachFigures(
+      await this.outreachSources.forPeriod(unitIds, period.from, period.to),
+      outreach.result(),
+    );
     const data: ReportData = {
       scope,
       units,
@@ -200,6 +214,7 @@ export class ReportsService {
       contentVersions: [...contentVersions].sort(),
       csvRows: csv.rows,
       playgroundTurns,
+      outreach: outreachData,
     };
     await writeXlsx(join(request.outDir, 'report.xlsx'), data, t);
     await writeDocx(join(request.outDir, 'report.docx'), data, t);
@@ -279,6 +294,19 @@ export interface Manifest {
   files: ReportFile[];
   chain: ChainPoint[];
   contentVersions: string[];
+  /** The period's campaigns with their reach (counts above: campaign*, subscription*, ticketNoticesSent). */
+  campaigns: {
+    id: number;
+    unitId: string;
+    title: string;
+    planItem: string;
+    approvedBy: string | null;
+    startedAt: string | null;
+    reached: number;
+    sentRecorded: number;
+    outsideWindow: number;
+    notSubscribed: number;
+  }[];
 }
 
 function buildManifest(request: ReportRequest, data: ReportData, files: ReportFile[]): Manifest {
@@ -312,11 +340,34 @@ function buildManifest(request: ReportRequest, data: ReportData, files: ReportFi
       satisfactionUp: f.satisfactionUp,
       satisfactionDown: f.satisfactionDown,
       csvRows: data.csvRows,
+      campaigns: data.outreach.campaigns.length,
+      campaignMessagesReached: data.outreach.reached,
+      campaignCitizensReached: data.outreach.citizensReached,
+      campaignRecipientsSent: data.outreach.sentRecorded,
+      campaignOutsideWindow: data.outreach.outsideWindow,
+      campaignNotSubscribed: data.outreach.notSubscribed,
+      campaignFailed: data.outreach.failed,
+      subscriptionOptIns: data.outreach.optIns,
+      subscriptionOptOuts: data.outreach.optOuts,
+      subscriptionsActive: data.outreach.activeSubscribers,
+      ticketNoticesSent: data.outreach.noticesSent,
       // Not counted anywhere above; only so that retention accounts for every record of the period.
       playgroundTurnsNotCounted: data.playgroundTurns,
     },
     files,
     chain: data.chain,
     contentVersions: data.contentVersions,
+    campaigns: data.outreach.campaigns.map((c) => ({
+      id: c.id,
+      unitId: c.unitId,
+      title: c.title,
+      planItem: c.planItem,
+      approvedBy: c.approvedBy,
+      startedAt: c.startedAt?.toISOString() ?? null,
+      reached: c.reached,
+      sentRecorded: c.sentRecorded,
+      outsideWindow: c.outsideWindow,
+      notSubscribed: c.notSubscribed,
+    })),
   };
 }

@@ -2,12 +2,17 @@ import ExcelJS from 'exceljs';
 import type { ReportData, ReportText } from './report-data';
 import { localDateTime, ReportFormat } from './report-format';
 import {
+  campaignTable,
   channelTable,
   dayTable,
   FIGURE_KEYS,
   figureValue,
   isRateFigure,
   outcomeTable,
+  OUTREACH_FIGURE_KEYS,
+  outreachChannelTable,
+  outreachPlanTable,
+  outreachValue,
   planTable,
   sampleTable,
   satisfactionTable,
@@ -98,6 +103,33 @@ export async function writeXlsx(path: string, data: ReportData, t: ReportText): 
   satisfaction.addRow([]);
   appendTable(satisfaction, satisfactionTable(data, t));
   satisfaction.commit();
+
+  const outreach = workbook.addWorksheet(t('sheet.outreach'));
+  outreach.columns = [
+    { width: 46 },
+    { width: 22 },
+    { width: 30 },
+    { width: 22 },
+    { width: 18 },
+    { width: 14 },
+  ];
+  outreach.addRow([t('outreach.title')]).font = { bold: true };
+  for (const key of OUTREACH_FIGURE_KEYS) {
+    const value = outreachValue(data, key);
+    const row = outreach.addRow([
+      t(`outreach_figure.${key}`),
+      value ?? t('not_available'),
+      t(`outreach_definition.${key}`),
+    ]);
+    row.getCell(1).font = { bold: true };
+    row.getCell(2).numFmt = INTEGER;
+    row.commit();
+  }
+  for (const table of [campaignTable(data, t), outreachChannelTable(data, t), outreachPlanTable(data, t)]) {
+    outreach.addRow([]);
+    appendTable(outreach, table);
+  }
+  outreach.commit();
 
   addSheet(workbook, t('sheet.sample'), sampleTable(data, t), [22, 10, 20, 10, 18, 8, 16, 20, 12, 80]);
   await workbook.commit();

@@ -27,6 +27,14 @@ export interface Slot {
 /** Office hours per weekday, 0 = Sunday … 6 = Saturday (local time). */
 export type WeeklySlots = Record<number, Slot[]>;
 
+/** The period report's Decree 30 blocks; null where the units file does not say (dotted lines then). */
+export interface UnitReportSettings {
+  symbol: string | null;
+  place: string | null;
+  recipients: Localized[];
+  signer: { title: Localized; onBehalfOf: Localized | null; name: string | null } | null;
+}
+
 export interface Unit {
   id: string;
   kind: 'department' | 'hospital' | 'health_centre' | 'college';
@@ -68,8 +76,17 @@ export interface Unit {
   };
   oversight: boolean;
   webChat: WebChatMode;
+  report: UnitReportSettings;
   /** Fields still marked TO_FILL, for the operator's start-up warning and the console. */
   missing: string[];
+  /** The plan's number and date, null where not given. */
+  plan: { number: string | null; date: string | null };
+  /** The unit's own days off, beside the catalog's public holidays. */
+  holidays: string[];
+  /** 0 = as in the units file; then each version saved in the console. */
+  detailsVersion: number;
+  /** Hash of the unit's details as used (the entry): interaction records carry it in their content version. */
+  detailsHash: string;
 }
 
 export interface UnitsCatalog {
@@ -77,4 +94,6 @@ export interface UnitsCatalog {
   defaultUnitId: string;
   /** Local dates (yyyy-mm-dd) when staff are off. */
   holidays: Set<string>;
+  /** Each unit's entry as written in the file (the seed of its details, and the export format). */
+  entries: Map<string, Record<string, unknown>>;
 }

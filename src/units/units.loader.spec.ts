@@ -82,6 +82,58 @@ describe('#parseUnitsFile', () => {
     );
   });
 
+  it('should read the report block, and leave what it does not give to be filled by hand', () => {
+    const text = minimal(`    report:
+      symbol: BVA
+      place: Khánh Hòa
+      recipients:
+        - { vi: Sở Y tế (báo cáo), en: Department of Health (for reporting) }
+        - { vi: "Lưu: VT, TCHC", en: "Archive: VT, TCHC" }
+      signer:
+        title: { vi: PHÓ GIÁM ĐỐC, en: DEPUTY DIRECTOR }
+        onBehalfOf: { vi: GIÁM ĐỐC, en: DIRECTOR }
+        name: Nguyễn Văn A
+`);
+    expect(parseUnitsFile(text, 'x.yaml').units[0].report).toEqual({
+      symbol: 'BVA',
+      place: 'Khánh Hòa',
+      recipients: [
+        { vi: 'Sở Y tế (báo cáo)', en: 'Department of Health (for reporting)' },
+        { vi: 'Lưu: VT, TCHC', en: 'Archive: VT, TCHC' },
+      ],
+      signer: {
+        title: { vi: 'PHÓ GIÁM ĐỐC', en: 'DEPUTY DIRECTOR' },
+        onBehalfOf: { vi: 'GIÁM ĐỐC', en: 'DIRECTOR' },
+        name: 'Nguyễn Văn A',
+      },
+    });
+    expect(parseUnitsFile(minimal(), 'x.yaml').units[0].report).toEqual({
+      symbol: null,
+      place: null,
+      recipients: [],
+      signer: null,
+    });
+    const shipped = parseUnitsFile(readFileSync(fromRoot('units.yaml'), 'utf8'), 'units.yaml');
+    expect(shipped.units.map((u) => [u.report.symbol, u.report.signer?.name ?? null])).toEqual([
+      ['SYT', null],
+      ['BVNH', null],
+      ['CĐYT', null],
+      ['TTVT', null],
+    ]);
+  });
+
+  it('should reject an unknown field inside the report block, naming it and the unit', () => {
+    const text = minimal(`    report:
+      symbol: BVA
+      signer:
+        title: { vi: GIÁM ĐỐC, en: DIRECTOR }
+        fullName: Nguyễn Văn A
+`);
+    expect(() => parseUnitsFile(text, 'x.yaml')).toThrow(
+      /units\[0\]\.report\.signer\.fullName: "fullName" is not a field.*\(unit "unit-a"\)/,
+    );
+  });
+
   it('should reject a list where a text is expected (an unquoted [ … ])', () => {
     const text = minimal().replace(
       '{ vi: Bệnh viện A, en: Hospital A }',
@@ -108,6 +160,10 @@ describe('#parseUnitsFile', () => {
     [minimal().replace('id: vneid', 'id: lottery'), /planItems\[0\]\.id/],
     [minimal().replace('"07:00-11:30"', '"7h-11h"'), /office hours are "HH:MM-HH:MM"/],
     ['defaultUnit: nope\n' + minimal(), /defaultUnit "nope" is not one of the units/],
+    [
+      minimal('    report: { symbol: "bc/x" }\n'),
+      /units\[0\]\.report\.symbol: report\.symbol must be capital letters/,
+    ],
   ])('should reject a bad file with one line naming the field (%#)', (text, message) => {
     expect(() => parseUnitsFile(text, 'x.yaml')).toThrow(message);
   });

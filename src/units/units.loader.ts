@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { isAbsolute } from 'node:path';
 import { plainToInstance } from 'class-transformer';
@@ -6,8 +7,16 @@ import { parse } from 'yaml';
 import { ConfigurationError, errorMessage } from '../common/errors';
 import { fromRoot } from '../common/project-root';
 import type { PlanItem } from '../messaging/plan-item';
-import type { Localized, Slot, Unit, UnitsCatalog, WebChatMode, WeeklySlots } from './unit';
-import { TO_FILL, UnitsFile, type LocalizedText, type UnitEntry, type WeeklySchedule } from './units.schema';
+import type {
+  Localized,
+  Slot,
+  Unit,
+  UnitReportSettings,
+  UnitsCatalog,
+  WebChatMode,
+  WeeklySlots,
+} from './unit';
+import { TO_FILL, UnitEntry, UnitsFile, type LocalizedText, type WeeklySchedule } from './units.schema';
 
 function pathOf(errors: ValidationError[], prefix = ''): { path: string; message: string } | undefined {
   for (const e of errors) {
@@ -93,7 +102,19 @@ function schedule(entry: WeeklySchedule | undefined): WeeklySlots | null {
   return any ? result : null;
 }
 
-function toUnit(entry: UnitEntry): Unit {
+function reportSettings(entry: UnitEntry['report']): UnitReportSettings {
+  const title = localized(entry?.signer?.title);
+  return {
+    symbol: filled(entry?.symbol),
+    place: filled(entry?.place),
+    recipients: (entry?.recipients ?? []).map(localized).filter((r): r is Localized => r !== null),
+    signer: title
+      ? { title, onBehalfOf: localized(entry?.signer?.onBehalfOf), name: filled(entry?.signer?.name) }
+      : null,
+  };
+}
+
+export function toUnit(entry: UnitEntry, detailsVersion = 0, raw: unknown = entry): Unit {
   const missing: string[] = [];
   const track = <T>(name: string, value: T | null): T | null => {
     if (value === null) missing.push(name);
@@ -151,8 +172,48 @@ function toUnit(entry: UnitEntry): Unit {
     oversight: entry.oversight ?? false,
     // Playground unless the operator says otherwise: a page anyone can reach must not inflate evidence.
     webChat: (entry.webChat as WebChatMode | undefined) ?? 'playground',
+    report: reportSettings(entry.report),
     missing: [...new Set(missing)],
+    plan: { number: filled(entry.plan?.number), date: filled(entry.plan?.date) },
+    holidays: entry.holidays ?? [],
+    detailsVersion,
+    detailsHash: entryHash(raw as object),
   };
+}
+
+/** JSON with keys sorted at every level: one entry always gives the same bytes (and hash). */
+function canonical(value: unknown): string {
+  if (value === null || typeof value !== 'object') return JSON.stringify(value ?? null);
+  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
+  return `{${Object.entries(value as Record<string, unknown>)
+    .filter(([, v]) => v !== undefined)
+    .sort(([a], [b]) => (a < b ? -1 : 1))
+    .map(([k, v]) => `${JSON.stringify(k)}:${canonical(v)}`)
+    .join(',')}}`;
+}
+
+export function entryHash(entry: object): string {
+  return createHash('sha256').update(canonical(entry)).digest('hex');
+}
+
+/**
+ * One unit's entry (as in the units file, or as saved from the console) validated like the file;
+ * a problem is one ConfigurationError naming the field.
+ */
+export function parseUnitEntry(raw: unknown, detailsVersion = 0): { entry: UnitEntry; unit: Unit } {
+  const copy = JSON.parse(JSON.stringify(raw ?? {})) as Record<string, unknown>;
+  if (copy.officeHours === TO_FILL) delete copy.officeHours;
+  const split = commaSplitKey(copy);
+  if (split) throw new ConfigurationError(`${split.path}: "${split.key}" is not a field`);
+  const entry = plainToInstance(UnitEntry, copy);
+  const errors = validateSync(entry, {
+    forbidUnknownValues: false,
+    whitelist: true,
+    forbidNonWhitelisted: true,
+  });
+  const problem = pathOf(errors);
+  if (problem) throw new ConfigurationError(`${problem.path}: ${problem.message}`);
+  return { entry: copy as unknown as UnitEntry, unit: toUnit(entry, detailsVersion, copy) };
 }
 
 /** Parses and validates a units file; any problem is one ConfigurationError line naming the field. */
@@ -207,10 +268,15 @@ export function parseUnitsFile(text: string, label: string): UnitsCatalog {
       `Units file ${label}: defaultUnit "${defaultUnitId}" is not one of the units`,
     );
   }
-  const units = file.units.map(toUnit);
+  const units = file.units.map((u, i) => toUnit(u, 0, unitsList[i]));
   // The default unit comes first everywhere (the web chat's chooser, /api/units).
   units.sort((a, b) => (a.id === defaultUnitId ? -1 : b.id === defaultUnitId ? 1 : 0));
-  return { units, defaultUnitId, holidays: new Set(file.holidays ?? []) };
+  return {
+    units,
+    defaultUnitId,
+    holidays: new Set(file.holidays ?? []),
+    entries: new Map(file.units.map((u, i) => [u.id, unitsList[i] as Record<string, unknown>])),
+  };
 }
 
 export function loadUnitsFile(path: string): UnitsCatalog {

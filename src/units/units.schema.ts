@@ -111,6 +111,47 @@ class LinkEntry {
   url: string;
 }
 
+/** Who signs the unit's period report (Decree 30/2020/NĐ-CP, signature block). */
+class ReportSigner {
+  /** The signer's own title, e.g. GIÁM ĐỐC, or PHÓ GIÁM ĐỐC when signing on behalf of the head. */
+  @ValidateNested() @Type(() => LocalizedText) title: LocalizedText;
+  /** The head's title when the signer signs on his behalf: the block then reads "KT. <onBehalfOf>". */
+  @IsOptional() @ValidateNested() @Type(() => LocalizedText) onBehalfOf?: LocalizedText;
+  @IsOptional() @IsString() @MinLength(2) name?: string;
+}
+
+/** What the period report's DOCX needs to be signed as an administrative document; each part optional. */
+class ReportSettings {
+  /** The unit's abbreviation in the number line: "Số: …/BC-<symbol>" (e.g. SYT, BVNH). */
+  @IsOptional()
+  @IsString()
+  @Matches(/^(TO_FILL|[\p{Lu}0-9][\p{Lu}0-9-]{0,19})$/u, {
+    message: 'report.symbol must be capital letters, digits and dashes (e.g. SYT, CĐYT) or TO_FILL',
+  })
+  symbol?: string;
+  /** The place in the date line: "<place>, ngày … tháng … năm …". */
+  @IsOptional() @IsString() @MinLength(2) place?: string;
+  /** "Nơi nhận:", one entry a line, in order (the last is usually "Lưu: VT, …"). */
+  @IsOptional()
+  @IsArray()
+  @ValidateNested({ each: true })
+  @Type(() => LocalizedText)
+  recipients?: LocalizedText[];
+  @IsOptional() @ValidateNested() @Type(() => ReportSigner) signer?: ReportSigner;
+}
+
+/** The unit's own propaganda plan of the year (kế hoạch tuyên truyền CCHC): its number and date. */
+class PlanDocument {
+  @IsString()
+  @Matches(/^(TO_FILL|[0-9]{1,6}\/[\p{L}0-9.-]{2,40})$/u, {
+    message: "plan.number is the plan's number and symbol, e.g. 123/KH-SYT, or TO_FILL",
+  })
+  number: string;
+  @IsString()
+  @Matches(/^(TO_FILL|\d{4}-\d{2}-\d{2})$/, { message: 'plan.date is a date yyyy-mm-dd, or TO_FILL' })
+  date: string;
+}
+
 export class UnitEntry {
   @IsString()
   @Matches(/^[a-z0-9][a-z0-9-]{1,62}$/, { message: 'id must be lower-case letters, digits and dashes' })
@@ -183,6 +224,14 @@ export class UnitEntry {
   @Type(() => PlanItemRef)
   planItems: PlanItemRef[];
 
+  @IsOptional() @ValidateNested() @Type(() => PlanDocument) plan?: PlanDocument;
+
+  /** The unit's own days off (yyyy-mm-dd), beside the file's public holidays. */
+  @IsOptional()
+  @IsArray()
+  @Matches(/^\d{4}-\d{2}-\d{2}$/, { each: true, message: 'holidays are yyyy-mm-dd dates' })
+  holidays?: string[];
+
   @IsOptional() @ValidateNested() @Type(() => MessengerUnitConfig) messenger?: MessengerUnitConfig;
   @IsOptional() @ValidateNested() @Type(() => ZaloUnitConfig) zalo?: ZaloUnitConfig;
 
@@ -193,6 +242,9 @@ export class UnitEntry {
   @IsOptional()
   @IsIn(WEB_CHAT_MODES, { message: `webChat must be one of ${WEB_CHAT_MODES.join(', ')}` })
   webChat?: string;
+
+  /** The number line, place, recipients and signer of the period report (dotted lines where not given). */
+  @IsOptional() @ValidateNested() @Type(() => ReportSettings) report?: ReportSettings;
 }
 
 export class UnitsFile {

@@ -13,7 +13,7 @@ import { UnitNameMatcher, type NamedUnit } from './unit-name-matcher';
 export class UnitsService implements OnModuleInit {
   private readonly logger = new Logger(UnitsService.name);
   private readonly catalog: UnitsCatalog;
-  private readonly names: UnitNameMatcher;
+  private names: UnitNameMatcher;
 
   constructor(
     config: AppConfig,
@@ -39,6 +39,31 @@ export class UnitsService implements OnModuleInit {
     return this.catalog.units;
   }
 
+  /** The unit's entry as in the units file (what the console's versions start from). */
+  fileEntry(id: string): Record<string, unknown> | undefined {
+    return this.catalog.entries.get(id);
+  }
+
+  /**
+   * Uses a new version of a unit's details from now on (saved in the console, or read from the
+   * database at start and when another instance saved one). The channels and the id stay the file's.
+   */
+  apply(unit: Unit): void {
+    const index = this.catalog.units.findIndex((u) => u.id === unit.id);
+    if (index < 0) throw new Error(`unknown unit ${unit.id}`);
+    const current = this.catalog.units[index];
+    if (current.detailsVersion > unit.detailsVersion) return;
+    this.catalog.units[index] = {
+      ...unit,
+      messenger: current.messenger,
+      zalo: current.zalo,
+      webChat: current.webChat,
+      oversight: current.oversight,
+      kind: current.kind,
+    };
+    this.names = new UnitNameMatcher(this.catalog.units);
+  }
+
   defaultUnit(): Unit {
     return this.get(this.catalog.defaultUnitId)!;
   }
@@ -54,11 +79,18 @@ export class UnitsService implements OnModuleInit {
 
   /** null when the unit has not filled in its office hours. */
   staffAvailable(unit: Unit, at: Date = this.clock.now()): boolean | null {
-    return unit.officeHours ? isOpen(unit.officeHours, this.catalog.holidays, at) : null;
+    return unit.officeHours ? isOpen(unit.officeHours, this.holidaysOf(unit), at) : null;
   }
 
   staffBackAt(unit: Unit, at: Date = this.clock.now()): Date | null {
-    return unit.officeHours ? nextOpening(unit.officeHours, this.catalog.holidays, at) : null;
+    return unit.officeHours ? nextOpening(unit.officeHours, this.holidaysOf(unit), at) : null;
+  }
+
+  /** The public holidays and the unit's own days off. */
+  private holidaysOf(unit: Unit): Set<string> {
+    return unit.holidays.length
+      ? new Set([...this.catalog.holidays, ...unit.holidays])
+      : this.catalog.holidays;
   }
 
   view(unit: Unit, language: Language, at: Date = this.clock.now()): UnitView {

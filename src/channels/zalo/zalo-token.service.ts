@@ -89,6 +89,44 @@ export class ZaloTokenService implements OnApplicationBootstrap, BeforeApplicati
     return this.box.decrypt(row.accessToken);
   }
 
+  /**
+   * The stored pair as it is, never refreshed: for channels:check, which must not spend the
+   * single-use refresh token unless asked to.
+   */
+  async stored(
+    account: ZaloAccount,
+  ): Promise<{ accessToken: string; expiresAt: Date; lastError: string | null } | undefined> {
+    const row = await this.repository.find(account.oaId);
+    if (!row) return undefined;
+    return {
+      accessToken: this.box.decrypt(row.accessToken),
+      expiresAt: row.expiresAt,
+      lastError: row.lastError,
+    };
+  }
+
+  /**
+   * Re-authorisation: a pair an OA admin just obtained replaces the stored one, which the start-up
+   * seeding never overwrites (the database keeps the live pair, the variables only seed it).
+   */
+  async replaceStored(account: ZaloAccount, accessToken: string, refreshToken: string): Promise<void> {
+    const now = this.clock.now();
+    const sealed = {
+      accessToken: this.box.encrypt(accessToken),
+      refreshToken: this.box.encrypt(refreshToken),
+      // Unknown age, as for the seed: refreshed at the first check.
+      expiresAt: new Date(now.getTime() + REFRESH_AHEAD_MS),
+      updatedAt: now,
+    };
+    const row = await this.repository.find(account.oaId);
+    if (!row) {
+      await this.repository.insertIfMissing({ ...sealed, oaId: account.oaId, version: 0, lastError: null });
+      return;
+    }
+    if (!(await this.repository.replace(null, account.oaId, row.version, sealed)))
+      throw new Error(`Zalo token of OA ${account.oaId} changed meanwhile (a refresh ran): try again`);
+  }
+
   /** Refreshes, unless someone already replaced `staleAccessToken` meanwhile (then returns theirs). */
   refresh(account: ZaloAccount, staleAccessToken: string): Promise<string> {
     const running = this.inflight.get(account.oaId);

@@ -12,6 +12,7 @@ import { ConversationLanguageSettled1764400000000 } from './1764400000000-conver
 import { OpenQueueIndexes1764500000000 } from './1764500000000-open-queue-indexes';
 import { Subscriptions1764600000000 } from './1764600000000-subscriptions';
 import { Campaigns1764610000000 } from './1764610000000-campaigns';
+import { UnitDetails1764620000000 } from './1764620000000-unit-details';
 
 /** In order. A new migration is appended here; never edit one that has shipped. */
 export const MIGRATIONS = [
@@ -29,4 +30,5 @@ export const MIGRATIONS = [
   OpenQueueIndexes1764500000000,
   Subscriptions1764600000000,
   Campaigns1764610000000,
+  UnitDetails1764620000000,
 ];
