@@ -152,6 +152,29 @@ describe.each(testDatabases())('Unit details kept by the unit in the console (%s
     expect(t.app.get(UnitsService).get(UNIT)!.switchboard).not.toBe('0258 3 000 000');
   });
 
+  it("should import the unit's entry from a units-file text, and refuse one for another unit or touching the operator's fields", async () => {
+    const exported = (await get(admin, `/console/units/${UNIT}/export`).expect(200)).text;
+    const edited = exported.replace(/switchboard: .*/, 'switchboard: 0258 3 111 222');
+    const count = await versions();
+    const done = await post(admin, `/console/units/${UNIT}/import`, { yaml: edited }).expect(303);
+    expect(done.headers.location).toContain('done=unit_saved');
+    expect(t.app.get(UnitsService).get(UNIT)!.switchboard).toBe('0258 3 111 222');
+    expect(await versions()).toBe(count + 1);
+    const wrongUnit = exported.replace(`id: ${UNIT}`, 'id: ttyt-vinh-thanh');
+    expect(
+      (await post(admin, `/console/units/${UNIT}/import`, { yaml: wrongUnit }).expect(400)).text,
+    ).toContain('no entry with id');
+    const webChat = exported.replace(/webChat: .*/, 'webChat: public');
+    expect(
+      (await post(admin, `/console/units/${UNIT}/import`, { yaml: webChat }).expect(400)).text,
+    ).toContain('webChat');
+    const broken = (await post(admin, `/console/units/${UNIT}/import`, { yaml: 'units: [ {' }).expect(400))
+      .text;
+    expect(broken).toContain('not a units file');
+    await post(staff, `/console/units/${UNIT}/import`, { yaml: edited }).expect(403);
+    expect(await versions()).toBe(count + 1);
+  });
+
   it('should reach another instance within the sync interval, and a restart', async () => {
     const other = await startTestApp({ database, env: { UNIT_DETAILS_SYNC_MS: '200' }, sharing: t });
     try {

@@ -227,6 +227,53 @@ export class ConsoleUnitsController {
     }
   }
 
+  @Post('units/:id/import')
+  async importYaml(
+    @Ctx() ctx: ConsoleContext,
+    @Param('id') id: string,
+    @Body() body: Record<string, unknown>,
+    @Res() reply: FastifyReply,
+  ): Promise<void> {
+    assertUnit(ctx, id);
+    if (ctx.user.role !== 'admin') throw new ForbiddenException();
+    const text = typeof body.yaml === 'string' ? body.yaml : '';
+    try {
+      if (!text.trim() || text.length > 200_000)
+        throw new UnitDetailsError('yaml', 'paste the units-file text to import');
+      const saved = await this.details.importYaml(id, text, ctx.user.email);
+      if (saved.changed.length)
+        await this.audit.record(
+          ctx.user,
+          'unit_details',
+          id,
+          `v${saved.version}`,
+          `import: ${saved.changed.join(', ')}`,
+        );
+      await reply
+        .status(303)
+        .header(
+          'location',
+          `/console/units/${id}?done=${saved.changed.length ? 'unit_saved' : 'unit_unchanged'}`,
+        )
+        .send();
+    } catch (error) {
+      if (!(error instanceof UnitDetailsError)) throw error;
+      const current = this.details.current(id);
+      const problem = {
+        kind: 'error' as const,
+        text: `${ctx.t('unit.invalid')} ${error.path}: ${error.message}`,
+      };
+      await reply
+        .status(400)
+        .header('content-type', 'text/html; charset=utf-8')
+        .send(
+          this.render(ctx, current.unit, current.entry, current.version, await this.details.history(id), {
+            flash: problem,
+          }),
+        );
+    }
+  }
+
   @Get('units/:id/export')
   async exportYaml(
     @Ctx() ctx: ConsoleContext,
@@ -458,6 +505,21 @@ ${(report.recipients ?? []).map((r) => `${text(r.vi)} | ${text(r.en)}`).join('\n
         </label>
         ${editable ? html`<button type="submit">${ctx.t('unit.save')}</button>` : ''}
       </form>
+      ${
+        editable
+          ? html`<details>
+              <summary>${ctx.t('unit.import')}</summary>
+              <form method="post" action="/console/units/${unit.id}/import" class="stack" id="unit-import">
+                ${csrfField(ctx)}
+                <label
+                  >${ctx.t('unit.import_hint')}
+                  <textarea name="yaml" rows="8" spellcheck="false"></textarea>
+                </label>
+                <button type="submit">${ctx.t('unit.import_button')}</button>
+              </form>
+            </details>`
+          : ''
+      }
       <h2>${ctx.t('unit.history')}</h2>
       <ol class="events" id="unit-history">
         ${history.map(

@@ -1,5 +1,5 @@
 import { Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
-import { stringify } from 'yaml';
+import { parse, stringify } from 'yaml';
 import { Clock } from '../common/clock';
 import { ConfigurationError, errorMessage } from '../common/errors';
 import { AppConfig } from '../config/app-config';
@@ -242,6 +242,41 @@ export class UnitDetailsService implements OnModuleInit, OnModuleDestroy {
       ? (entry.feedbackChannels as { url?: unknown }[])
       : [];
     channels.forEach((c, i) => check(`feedbackChannels[${i}].url`, c?.url));
+  }
+
+  /**
+   * Saves the unit's entry from a units-file text (the export, edited; or the server's units.yaml) as
+   * the next version: its editable fields replace the current ones. The text must name this unit.
+   */
+  async importYaml(
+    unitId: string,
+    text: string,
+    actor: string,
+  ): Promise<UnitDetails & { changed: string[] }> {
+    let raw: unknown;
+    try {
+      raw = parse(text);
+    } catch (error) {
+      throw new UnitDetailsError('yaml', `not a units file: ${errorMessage(error).split('\n')[0]}`);
+    }
+    const list = (raw as { units?: unknown } | null)?.units;
+    const entries: unknown[] = Array.isArray(list) ? list : [raw];
+    const entry = entries.find(
+      (e): e is Record<string, unknown> =>
+        !!e && typeof e === 'object' && (e as { id?: unknown }).id === unitId,
+    );
+    if (!entry) throw new UnitDetailsError('id', `the text has no entry with id: ${unitId}`);
+    for (const key of Object.keys(entry))
+      if (key !== 'id' && !(EDITABLE_FIELDS as readonly string[]).includes(key)) {
+        const file = this.units.fileEntry(unitId) ?? {};
+        if (JSON.stringify(file[key]) !== JSON.stringify(entry[key]))
+          throw new UnitDetailsError(
+            key,
+            `"${key}" is set by the operator in the server's units file, not here`,
+          );
+      }
+    const changes = Object.fromEntries(EDITABLE_FIELDS.map((f) => [f, entry[f] ?? null]));
+    return this.save(unitId, changes, actor);
   }
 
   /** The units file with every unit's current details: the import and export format. */
