@@ -11,15 +11,20 @@ import { InteractionsService } from '../src/interactions/interactions.service';
 import { OutboxMessageEntity } from '../src/outbox/outbox-message.entity';
 import { SubscriptionsService } from '../src/subscriptions/subscriptions.service';
 import { graphFake, zaloFake, type PlatformFake } from './fakes/platform-fake';
-import { fixture, freshMessenger, settle, signMessenger, signZalo } from './support/channel-helpers';
+import { settle } from './support/channel-helpers';
+import {
+  conversationOf as conversationOfApp,
+  MESSENGER_SECRET as SECRET,
+  messengerCitizen,
+  ZALO_APP as APP,
+  ZALO_KEY as KEY,
+  zaloCitizen,
+} from './support/citizens';
 import { eventually, startTestApp, testDatabases, type TestApp } from './support/test-app';
 import { unitsFileWith } from './support/units-file';
 
-const SECRET = 'FAKE_SECRET';
 const PAGE = 'PAGE_ID_0001';
-const APP = 'ZALO_APP_ID_0001';
 const OA = 'ZALO_OA_ID_0001';
-const KEY = 'FAKE_OA_SECRET_KEY';
 const HOUR = 3600_000;
 const DAY = 24 * HOUR;
 /** 10:00 in Nha Trang. */
@@ -37,7 +42,6 @@ describe.each(testDatabases())('Campaigns within the platforms rules (%s)', (dat
   let graph: PlatformFake;
   let zalo: PlatformFake;
   const clock = new FixedClock(NOON);
-  let n = 0;
   let env: Record<string, string>;
 
   beforeAll(async () => {
@@ -80,50 +84,14 @@ describe.each(testDatabases())('Campaigns within the platforms rules (%s)', (dat
   const service = () => t.app.get(CampaignsService);
   const runner = () => t.app.get(CampaignRunner);
 
-  /** A citizen writes on Messenger at `at` (the 24-hour window counts from then). */
-  const messengerUser = async (psid: string, at: Date, app: TestApp = t) => {
-    const payload = fixture<{
-      entry: { messaging: { sender: { id: string }; message: { text: string } }[] }[];
-    }>('messenger/text-message.json');
-    payload.entry[0].messaging[0].sender.id = psid;
-    payload.entry[0].messaging[0].message.text = 'Xin chào';
-    const raw = JSON.stringify(freshMessenger(payload, at, `.${database}.${++n}`));
-    await app
-      .http()
-      .post('/webhooks/messenger')
-      .set('content-type', 'application/json')
-      .set('x-hub-signature-256', signMessenger(raw, SECRET))
-      .send(raw)
-      .expect(200);
-    return conversationOf('messenger', psid, app);
-  };
-  /** A citizen writes to the OA at `at` (the 7-day window counts from then). */
-  const zaloUser = async (user: string, at: Date) => {
-    const body = fixture<{
-      sender: { id: string };
-      message: { msg_id: string; text: string };
-      timestamp: string;
-    }>('zalo/zalo-user-send-text.json');
-    body.sender.id = user;
-    body.message.msg_id = `${body.message.msg_id}.${database}.${++n}`;
-    body.message.text = 'Xin chào';
-    body.timestamp = String(at.getTime());
-    const raw = JSON.stringify(body);
-    await t
-      .http()
-      .post('/webhooks/zalo')
-      .set('content-type', 'application/json')
-      .set('x-zevent-signature', signZalo(raw, APP, body.timestamp, KEY))
-      .send(raw)
-      .expect(200);
-    return conversationOf('zalo', user);
-  };
+  const messengerUser = (psid: string, at: Date, app: TestApp = t) => messengerCitizen(app, psid, at);
+  const zaloUser = (user: string, at: Date) => zaloCitizen(t, user, at);
   const webUser = async (sessionId: string) => {
     await t.http().post('/api/chat').send({ sessionId, text: 'Xin chào', language: 'vi' }).expect(200);
     return conversationOf('web', sessionId);
   };
   const conversationOf = (channel: string, userId: string, app: TestApp = t) =>
-    eventually(() => app.db.manager.findOneBy(ConversationEntity, { channel, userId }));
+    conversationOfApp(app, channel, userId);
   const subscribe = async (conversation: ConversationEntity, topics: string[] = [], app: TestApp = t) => {
     await app.db.transaction((manager) =>
       app.app

@@ -4,14 +4,18 @@ import { ComplaintsService } from '../src/complaints/complaints.service';
 import { ConversationEntity } from '../src/conversation/conversation.entity';
 import { TicketNoticesService } from '../src/notices/ticket-notices.service';
 import { graphFake, zaloFake, type PlatformFake } from './fakes/platform-fake';
-import { fixture, freshMessenger, settle, signMessenger, signZalo } from './support/channel-helpers';
+import { fixture, settle } from './support/channel-helpers';
+import {
+  MESSENGER_SECRET as SECRET,
+  messengerCitizen,
+  ZALO_APP as APP,
+  ZALO_KEY as KEY,
+  zaloCitizen,
+} from './support/citizens';
 import { eventually, startTestApp, testDatabases, type TestApp } from './support/test-app';
 
-const SECRET = 'FAKE_SECRET';
 const PAGE = 'PAGE_ID_0001';
-const APP = 'ZALO_APP_ID_0001';
 const OA = 'ZALO_OA_ID_0001';
-const KEY = 'FAKE_OA_SECRET_KEY';
 const HOUR = 3600_000;
 const NOW = new Date('2026-06-10T03:00:00Z');
 
@@ -27,7 +31,6 @@ describe.each(testDatabases())('Ticket notices (%s)', (database) => {
   let graph: PlatformFake;
   let zalo: PlatformFake;
   const clock = new FixedClock(NOW);
-  let n = 0;
 
   beforeAll(async () => {
     graph = graphFake();
@@ -67,44 +70,8 @@ describe.each(testDatabases())('Ticket notices (%s)', (database) => {
     zalo.clear();
   });
 
-  const messengerUser = async (psid: string, at: Date) => {
-    const payload = fixture<{
-      entry: { messaging: { sender: { id: string }; message: { text: string } }[] }[];
-    }>('messenger/text-message.json');
-    payload.entry[0].messaging[0].sender.id = psid;
-    payload.entry[0].messaging[0].message.text = 'Xin chào';
-    const raw = JSON.stringify(freshMessenger(payload, at, `.${database}.${++n}`));
-    await t
-      .http()
-      .post('/webhooks/messenger')
-      .set('content-type', 'application/json')
-      .set('x-hub-signature-256', signMessenger(raw, SECRET))
-      .send(raw)
-      .expect(200);
-    return eventually(() =>
-      t.db.manager.findOneBy(ConversationEntity, { channel: 'messenger', userId: psid }),
-    );
-  };
-  const zaloUser = async (user: string, at: Date) => {
-    const body = fixture<{
-      sender: { id: string };
-      message: { msg_id: string; text: string };
-      timestamp: string;
-    }>('zalo/zalo-user-send-text.json');
-    body.sender.id = user;
-    body.message.msg_id = `${body.message.msg_id}.${database}.${++n}`;
-    body.message.text = 'Hello';
-    body.timestamp = String(at.getTime());
-    const raw = JSON.stringify(body);
-    await t
-      .http()
-      .post('/webhooks/zalo')
-      .set('content-type', 'application/json')
-      .set('x-zevent-signature', signZalo(raw, APP, body.timestamp, KEY))
-      .send(raw)
-      .expect(200);
-    return eventually(() => t.db.manager.findOneBy(ConversationEntity, { channel: 'zalo', userId: user }));
-  };
+  const messengerUser = (psid: string, at: Date) => messengerCitizen(t, psid, at);
+  const zaloUser = (user: string, at: Date) => zaloCitizen(t, user, at, 'Hello');
   const ticketFor = async (conversation: ConversationEntity) => {
     await settle(t.db);
     return t.app.get(ComplaintsService).create({

@@ -196,35 +196,17 @@ export class ConsoleUnitsController {
     assertUnit(ctx, id);
     if (ctx.user.role !== 'admin') throw new ForbiddenException();
     let attempted: Raw | null = null;
-    try {
-      attempted = entryFromForm(body);
-      const saved = await this.details.save(id, pickEditable(attempted), ctx.user.email);
-      if (saved.changed.length)
-        await this.audit.record(ctx.user, 'unit_details', id, `v${saved.version}`, saved.changed.join(', '));
-      await reply
-        .status(303)
-        .header(
-          'location',
-          `/console/units/${id}?done=${saved.changed.length ? 'unit_saved' : 'unit_unchanged'}`,
-        )
-        .send();
-    } catch (error) {
-      if (!(error instanceof UnitDetailsError)) throw error;
-      const current = this.details.current(id);
-      const shown = attempted ?? current.entry;
-      const problem = {
-        kind: 'error' as const,
-        text: `${ctx.t('unit.invalid')} ${error.path}: ${error.message}`,
-      };
-      await reply
-        .status(400)
-        .header('content-type', 'text/html; charset=utf-8')
-        .send(
-          this.render(ctx, current.unit, shown, current.version, await this.details.history(id), {
-            flash: problem,
-          }),
-        );
-    }
+    await this.saved(
+      ctx,
+      id,
+      reply,
+      '',
+      () => attempted,
+      () => {
+        attempted = entryFromForm(body);
+        return this.details.save(id, pickEditable(attempted), ctx.user.email);
+      },
+    );
   }
 
   @Post('units/:id/import')
@@ -237,25 +219,44 @@ export class ConsoleUnitsController {
     assertUnit(ctx, id);
     if (ctx.user.role !== 'admin') throw new ForbiddenException();
     const text = typeof body.yaml === 'string' ? body.yaml : '';
+    await this.saved(
+      ctx,
+      id,
+      reply,
+      'import: ',
+      () => null,
+      () => {
+        if (!text.trim() || text.length > 200_000)
+          throw new UnitDetailsError('yaml', 'paste the units-file text to import');
+        return this.details.importYaml(id, text, ctx.user.email);
+      },
+    );
+  }
+
+  /**
+   * Runs a save: audited and redirected when it changed something; a UnitDetailsError shows the page
+   * again with the reason (and `shown()`, what was typed, when there is one), status 400.
+   */
+  private async saved(
+    ctx: ConsoleContext,
+    id: string,
+    reply: FastifyReply,
+    detailPrefix: string,
+    shown: () => Raw | null,
+    save: () => Promise<{ version: number; changed: string[] }>,
+  ): Promise<void> {
     try {
-      if (!text.trim() || text.length > 200_000)
-        throw new UnitDetailsError('yaml', 'paste the units-file text to import');
-      const saved = await this.details.importYaml(id, text, ctx.user.email);
-      if (saved.changed.length)
+      const result = await save();
+      if (result.changed.length)
         await this.audit.record(
           ctx.user,
           'unit_details',
           id,
-          `v${saved.version}`,
-          `import: ${saved.changed.join(', ')}`,
+          `v${result.version}`,
+          `${detailPrefix}${result.changed.join(', ')}`,
         );
-      await reply
-        .status(303)
-        .header(
-          'location',
-          `/console/units/${id}?done=${saved.changed.length ? 'unit_saved' : 'unit_unchanged'}`,
-        )
-        .send();
+      const done = result.changed.length ? 'unit_saved' : 'unit_unchanged';
+      await reply.status(303).header('location', `/console/units/${id}?done=${done}`).send();
     } catch (error) {
       if (!(error instanceof UnitDetailsError)) throw error;
       const current = this.details.current(id);
@@ -263,14 +264,15 @@ export class ConsoleUnitsController {
         kind: 'error' as const,
         text: `${ctx.t('unit.invalid')} ${error.path}: ${error.message}`,
       };
-      await reply
-        .status(400)
-        .header('content-type', 'text/html; charset=utf-8')
-        .send(
-          this.render(ctx, current.unit, current.entry, current.version, await this.details.history(id), {
-            flash: problem,
-          }),
-        );
+      const page = this.render(
+        ctx,
+        current.unit,
+        shown() ?? current.entry,
+        current.version,
+        await this.details.history(id),
+        { flash: problem },
+      );
+      await reply.status(400).header('content-type', 'text/html; charset=utf-8').send(page);
     }
   }
 
