@@ -184,7 +184,13 @@ async function startApp(env: Record<string, string>, label: string): Promise<App
   const child = track(
     spawn(
       process.execPath,
-      ['-r', fromRoot('dist/src/cli/bench-load-leash.js'), fromRoot('dist/src/main.js')],
+      [
+        // e.g. BENCH_APP_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof": a profile per app process.
+        ...(process.env.BENCH_APP_NODE_ARGS?.split(/\s+/).filter(Boolean) ?? []),
+        '-r',
+        fromRoot('dist/src/cli/bench-load-leash.js'),
+        fromRoot('dist/src/main.js'),
+      ],
       {
         cwd: fromRoot(),
         env: {

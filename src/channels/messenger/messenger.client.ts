@@ -1,8 +1,7 @@
-import { Injectable } from '@nestjs/common';
-import axios, { type AxiosInstance } from 'axios';
+import { Injectable, type OnApplicationShutdown } from '@nestjs/common';
 import type { SendResult } from '../../messaging/channel-sender';
-import { keepAliveAgents } from '../keep-alive';
 import { ChannelAccounts } from '../channel-accounts';
+import { JsonPoster } from '../json-post';
 
 interface GraphError {
   message?: string;
@@ -14,24 +13,23 @@ interface GraphError {
 
 /** Graph API calls with the page token; the token travels in the query, never in a log line. */
 @Injectable()
-export class MessengerClient {
-  private readonly http: AxiosInstance;
+export class MessengerClient implements OnApplicationShutdown {
+  private readonly http: JsonPoster;
 
   constructor(accounts: ChannelAccounts) {
-    this.http = axios.create({
-      baseURL: accounts.messengerApiUrl,
-      timeout: accounts.httpTimeoutMs,
-      validateStatus: () => true,
-      ...keepAliveAgents(accounts.messengerSendConcurrency),
-    });
+    this.http = new JsonPoster(
+      accounts.messengerApiUrl,
+      accounts.httpTimeoutMs,
+      accounts.messengerSendConcurrency,
+    );
   }
 
-  async post(path: string, token: string, body: unknown): Promise<{ status: number; data: unknown }> {
-    const res = await this.http.post(path, body, {
-      params: { access_token: token },
-      headers: { 'content-type': 'application/json' },
-    });
-    return { status: res.status, data: res.data as unknown };
+  post(path: string, token: string, body: unknown): Promise<{ status: number; data: unknown }> {
+    return this.http.post(path, body, { access_token: token });
+  }
+
+  onApplicationShutdown(): void {
+    this.http.close();
   }
 }
 

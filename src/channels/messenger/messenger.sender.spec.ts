@@ -38,16 +38,13 @@ const ctx = (over: Partial<SendContext>): SendContext => ({
 });
 
 describe(MessengerSender.name, () => {
-  it('should send RESPONSE inside the 24-hour window, after a typing indicator', async () => {
+  it('should send RESPONSE inside the 24-hour window, with no typing indicator before it', async () => {
     const { sender, calls } = setup();
     await expect(sender.send({ text: 'Xin chào' }, ctx({}))).resolves.toMatchObject({
       status: 'ok',
       platformMessageId: 'mid.1',
     });
-    expect(calls.map((c) => c.body.sender_action ?? c.body.messaging_type)).toEqual([
-      'typing_on',
-      'RESPONSE',
-    ]);
+    expect(calls.map((c) => c.body.sender_action ?? c.body.messaging_type)).toEqual(['RESPONSE']);
   });
 
   it('should not call Meta at all once the window has closed', async () => {

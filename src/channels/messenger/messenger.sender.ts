@@ -72,12 +72,8 @@ export class MessengerSender implements WindowedSender {
     // Proactive messages inside the window are UPDATE (Meta's policy), answers to the citizen RESPONSE.
     const type = ctx.origin === 'bot' || ctx.origin === 'staff' ? 'RESPONSE' : 'UPDATE';
     const recipient = { id: ctx.recipientId };
-    if (ctx.position === 0 && ctx.partsSent === 0 && ctx.origin === 'bot') {
-      // Best effort: a typing indicator must never block or fail the reply itself.
-      await this.client
-        .post('/me/messages', account.pageAccessToken, { recipient, sender_action: 'typing_on' })
-        .catch((e: unknown) => this.logger.debug({ msg: 'typing indicator failed', error: errorMessage(e) }));
-    }
+    // No typing indicator: the answer is composed before it reaches the outbox, so one sent just
+    // before it would show for a moment only, and cost a Send API call (and the page's rate limit) per turn.
     const parts = toMessengerMessages(message, `outbox:${ctx.outboxId}`);
     let last: SendResult = { status: 'ok' };
     for (let i = ctx.partsSent; i < parts.length; i++) {

@@ -1,7 +1,7 @@
-import { Injectable } from '@nestjs/common';
-import { keepAliveAgents } from '../keep-alive';
+import { Injectable, type OnApplicationShutdown } from '@nestjs/common';
 import axios, { type AxiosInstance } from 'axios';
 import { ChannelAccounts, type ZaloAccount } from '../channel-accounts';
+import { JsonPoster } from '../json-post';
 
 export interface ZaloResponse {
   error?: number;
@@ -21,17 +21,13 @@ class ZaloOAuthError extends Error {
 
 /** OA API and OAuth calls. Tokens go in headers and form bodies only, never in URLs or logs. */
 @Injectable()
-export class ZaloClient {
-  private readonly api: AxiosInstance;
+export class ZaloClient implements OnApplicationShutdown {
+  /** The send path: kept-alive connections, no axios (JsonPoster says why). */
+  private readonly api: JsonPoster;
   private readonly oauth: AxiosInstance;
 
   constructor(accounts: ChannelAccounts) {
-    this.api = axios.create({
-      baseURL: accounts.zaloApiUrl,
-      timeout: accounts.httpTimeoutMs,
-      validateStatus: () => true,
-      ...keepAliveAgents(accounts.zaloSendConcurrency),
-    });
+    this.api = new JsonPoster(accounts.zaloApiUrl, accounts.httpTimeoutMs, accounts.zaloSendConcurrency);
     this.oauth = axios.create({
       baseURL: accounts.zaloOauthUrl,
       timeout: accounts.httpTimeoutMs,
@@ -53,10 +49,15 @@ export class ZaloClient {
     accessToken: string,
     body: unknown,
   ): Promise<{ status: number; data: ZaloResponse }> {
-    const res = await this.api.post(`/v3.0/oa/message/${kind}`, body, {
-      headers: { 'content-type': 'application/json', access_token: accessToken },
+    const res = await this.api.post(`/v3.0/oa/message/${kind}`, body, undefined, {
+      access_token: accessToken,
     });
-    return { status: res.status, data: (res.data ?? {}) as ZaloResponse };
+    const data = res.data && typeof res.data === 'object' ? (res.data as ZaloResponse) : {};
+    return { status: res.status, data };
+  }
+
+  onApplicationShutdown(): void {
+    this.api.close();
   }
 
   /** Exchanges the single-use refresh token for a new pair (Zalo OAuth v4, OA flow). */
