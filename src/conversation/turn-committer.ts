@@ -30,7 +30,7 @@ export class TurnCommitter {
     (turns) => this.flush(turns),
     // A batch's statements run without a break on a synchronous driver: bounded, so webhooks wait
     // at most a few milliseconds.
-    32,
+    12,
     () => this.waiting >= this.active,
   );
 

@@ -9,6 +9,7 @@ import type { EntityManager } from 'typeorm';
 import { Clock, daysBefore } from '../common/clock';
 import { newCorrelationId, withCorrelationId } from '../common/correlation';
 import { errorMessage } from '../common/errors';
+import { backgroundSlice } from '../common/event-loop-slice';
 import { WakeUp } from '../common/wake-up';
 import { AppConfig } from '../config/app-config';
 import { DatabaseService } from '../database/database.service';
@@ -228,6 +229,8 @@ export class InboxWorker implements OnApplicationBootstrap, BeforeApplicationShu
   }
 
   private async process(row: InboxEventEntity): Promise<void> {
+    // A backlog of turns must not keep webhooks from being read (EventLoopSlice says why).
+    await backgroundSlice.yieldSlice();
     try {
       if (!this.handler) throw new Error('no inbox handler registered');
       const event = this.inbox.decode(row);

@@ -9,6 +9,7 @@ import type { EntityManager } from 'typeorm';
 import { Clock, daysBefore } from '../common/clock';
 import { currentCorrelationId, newCorrelationId, withCorrelationId } from '../common/correlation';
 import { errorMessage } from '../common/errors';
+import { backgroundSlice } from '../common/event-loop-slice';
 import { WakeUp } from '../common/wake-up';
 import { GroupCommit } from '../common/group-commit';
 import { AppConfig } from '../config/app-config';
@@ -323,6 +324,7 @@ export class OutboxService implements OnApplicationBootstrap, BeforeApplicationS
   }
 
   private async deliver(message: OutboxMessageEntity, attemptId: number): Promise<void> {
+    await backgroundSlice.yieldSlice();
     const sender = this.senders.get(message.channel);
     let result: SendResult;
     if (!sender) {

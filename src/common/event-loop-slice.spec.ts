@@ -1,0 +1,51 @@
+import { EventLoopSlice } from './event-loop-slice';
+
+const busy = (ms: number) => {
+  const end = performance.now() + ms;
+  while (performance.now() < end);
+};
+
+describe(EventLoopSlice.name, () => {
+  it('should let work go on without a break while its slice lasts', async () => {
+    const slice = new EventLoopSlice(50, 4);
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(slice.yieldSlice()).toBeUndefined();
+  });
+
+  it('should hold work once the slice is spent until what the event loop queued meanwhile has run', async () => {
+    const slice = new EventLoopSlice(1, 4);
+    const order: string[] = [];
+    busy(3);
+    setImmediate(() => order.push('queued before'));
+    const worker = (async () => {
+      await slice.yieldSlice();
+      order.push('work');
+    })();
+    // Queued after the worker began to wait, as a webhook's group commit is during a poll.
+    setImmediate(() => order.push('queued after'));
+    await worker;
+    expect(order).toEqual(['queued before', 'queued after', 'work']);
+  });
+
+  it('should let at most perTurn waiting units go on per turn of the event loop, in order', async () => {
+    const slice = new EventLoopSlice(1, 2);
+    busy(3);
+    const started: [number, number][] = [];
+    let loop = 0;
+    const counter = setInterval(() => loop++, 0);
+    await Promise.all(
+      Array.from({ length: 6 }, async (_, n) => {
+        await slice.yieldSlice();
+        started.push([n, loop]);
+        busy(2);
+      }),
+    );
+    clearInterval(counter);
+    expect(started.map(([n]) => n)).toEqual([0, 1, 2, 3, 4, 5]);
+    const turns = started.map(([, at]) => at);
+    expect(turns[0]).toBe(turns[1]);
+    expect(turns[2]).toBeGreaterThan(turns[1]);
+    expect(turns[4]).toBeGreaterThan(turns[3]);
+    expect(slice.waiting).toBe(0);
+  });
+});
