@@ -139,10 +139,12 @@ export class InboxWorker implements OnApplicationBootstrap, BeforeApplicationShu
     this.nudge();
     // Turns already under way commit even past the grace (milliseconds each), so none is cut off by
     // the database closing under it; only a turn stuck longer than the drain is left to its lease.
-    await Promise.race([
-      Promise.allSettled([this.loop, ...this.running.values()]),
-      new Promise((resolve) => setTimeout(resolve, IN_FLIGHT_DRAIN_MS).unref()),
-    ]);
+    // The loop first: a claim under way when we stopped still starts its turns, and those are waited for too.
+    const drained = (async () => {
+      await this.loop?.catch(() => undefined);
+      await Promise.allSettled([...this.running.values()]);
+    })();
+    await Promise.race([drained, new Promise((resolve) => setTimeout(resolve, IN_FLIGHT_DRAIN_MS).unref())]);
     clearInterval(this.heartbeat);
     clearInterval(this.purgeTimer);
   }

@@ -209,7 +209,12 @@ export class OutboxService implements OnApplicationBootstrap, BeforeApplicationS
     // result recorded before the database closes: a send recorded as done is never sent again.
     const wait = Math.max(this.config.env.SHUTDOWN_GRACE_MS, this.config.env.CHANNEL_HTTP_TIMEOUT_MS + 1000);
     const grace = new Promise((resolve) => setTimeout(resolve, wait).unref());
-    await Promise.race([Promise.allSettled([this.loop, ...this.running]), grace]);
+    // The loop first: a claim under way when we stopped still starts its sends, and those are waited for too.
+    const drained = (async () => {
+      await this.loop?.catch(() => undefined);
+      await Promise.allSettled([...this.running]);
+    })();
+    await Promise.race([drained, grace]);
     clearInterval(this.heartbeat);
     clearInterval(this.purgeTimer);
   }
