@@ -48,4 +48,23 @@ describe(EventLoopSlice.name, () => {
     expect(turns[4]).toBeGreaterThan(turns[3]);
     expect(slice.waiting).toBe(0);
   });
+
+  it('should let work that finishes something go before work that starts something', async () => {
+    const slice = new EventLoopSlice(1, 2);
+    busy(3);
+    const order: string[] = [];
+    await Promise.all([
+      ...['turn 1', 'turn 2', 'turn 3'].map(async (name) => {
+        await slice.yieldSlice();
+        order.push(name);
+        busy(2);
+      }),
+      ...['send 1', 'send 2'].map(async (name) => {
+        await slice.yieldSlice(true);
+        order.push(name);
+        busy(2);
+      }),
+    ]);
+    expect(order).toEqual(['send 1', 'send 2', 'turn 1', 'turn 2', 'turn 3']);
+  });
 });

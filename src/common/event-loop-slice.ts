@@ -17,6 +17,8 @@ import { performance } from 'node:perf_hooks';
  */
 export class EventLoopSlice {
   private sliceStart = performance.now();
+  /** Work that finishes something (a send), served before work that starts something (a turn). */
+  private readonly finishing: (() => void)[] = [];
   private readonly queue: (() => void)[] = [];
   private scheduled = false;
 
@@ -25,18 +27,22 @@ export class EventLoopSlice {
     private readonly perTurn = 4,
   ) {}
 
-  /** Nothing to wait for within the slice; else resolves once the event loop has polled for I/O. */
-  yieldSlice(): Promise<void> | undefined {
-    if (!this.queue.length && !this.scheduled && performance.now() - this.sliceStart < this.budgetMs) return;
+  /**
+   * Nothing to wait for within the slice; else resolves once the event loop has polled for I/O.
+   * `finishes`: the unit completes work already under way (a reply to send), so it goes before the
+   * units that would start more (turns), and a backlog of turns does not hold replies back.
+   */
+  yieldSlice(finishes = false): Promise<void> | undefined {
+    if (!this.waiting && !this.scheduled && performance.now() - this.sliceStart < this.budgetMs) return;
     return new Promise<void>((resolve) => {
-      this.queue.push(resolve);
+      (finishes ? this.finishing : this.queue).push(resolve);
       this.schedule();
     });
   }
 
   /** Units waiting for a turn of the event loop. */
   get waiting(): number {
-    return this.queue.length;
+    return this.finishing.length + this.queue.length;
   }
 
   private schedule(): void {
@@ -48,8 +54,9 @@ export class EventLoopSlice {
       setImmediate(() => {
         this.scheduled = false;
         this.sliceStart = performance.now();
-        for (const resolve of this.queue.splice(0, this.perTurn)) resolve();
-        if (this.queue.length) this.schedule();
+        const first = this.finishing.splice(0, this.perTurn);
+        for (const resolve of [...first, ...this.queue.splice(0, this.perTurn - first.length)]) resolve();
+        if (this.waiting) this.schedule();
       }),
     );
   }

@@ -4,10 +4,13 @@ import { Client, type Notification } from 'pg';
 import { errorMessage } from '../common/errors';
 import { AppConfig } from '../config/app-config';
 
-/** Queues whose new work other instances should hear about at once. */
-export type WakeChannel = 'inbox' | 'outbox';
+/**
+ * What other instances should hear about at once: new work in a queue, or turns finished (a web
+ * chat request waits on the instance that received it, whichever instance took the turn).
+ */
+export type WakeChannel = 'inbox' | 'outbox' | 'turns';
 
-const CHANNELS: WakeChannel[] = ['inbox', 'outbox'];
+const CHANNELS: WakeChannel[] = ['inbox', 'outbox', 'turns'];
 /** At most one NOTIFY per channel per window (plus one at its end if more came meanwhile). */
 const COALESCE_MS = 5;
 const RECONNECT_MIN_MS = 250;
@@ -42,6 +45,7 @@ export class DatabaseNotifier implements OnModuleInit, OnApplicationShutdown {
     this.names = {
       inbox: channelName('outreach_inbox', schema),
       outbox: channelName('outreach_outbox', schema),
+      turns: channelName('outreach_turns', schema),
     };
   }
 

@@ -12,6 +12,7 @@ import { errorMessage } from '../common/errors';
 import { backgroundSlice } from '../common/event-loop-slice';
 import { WakeUp } from '../common/wake-up';
 import { AppConfig } from '../config/app-config';
+import { DatabaseNotifier } from '../database/database-notifier';
 import { DatabaseService } from '../database/database.service';
 import type { InboundEvent } from '../messaging/inbound-event';
 import type { TurnResult } from '../messaging/turn-result';
@@ -71,8 +72,12 @@ export class InboxWorker implements OnApplicationBootstrap, BeforeApplicationShu
     private readonly db: DatabaseService,
     private readonly clock: Clock,
     private readonly config: AppConfig,
+    private readonly notifier: DatabaseNotifier,
   ) {
     inbox.onAccepted(() => this.nudge());
+    notifier.subscribe('turns', () => {
+      for (const id of [...this.waiters.keys()]) void this.checkDone(id).catch(() => undefined);
+    });
   }
 
   setHandler(handler: InboxHandler): void {
@@ -164,23 +169,27 @@ export class InboxWorker implements OnApplicationBootstrap, BeforeApplicationShu
       });
       this.waiters.set(inboxEventId, list);
     });
-    // Registered first, then checked: a turn that completes in between still reaches us. The check
-    // repeats because another instance may take the event (PostgreSQL, several instances).
-    const check = async (): Promise<boolean> => {
-      const row = await this.inbox.find(inboxEventId);
-      if (!row || (row.status !== 'done' && row.status !== 'failed')) return false;
-      const result = row.status === 'done' ? await this.handler?.resultOf(inboxEventId) : null;
-      this.settle(inboxEventId, (w) =>
-        result ? w.resolve(result) : w.reject(new Error(row.lastError ?? 'turn failed')),
-      );
-      return true;
-    };
-    const poll = setInterval(() => void check().catch(() => undefined), 500);
-    void check().then(
+    // Registered first, then checked: a turn that completes in between still reaches us. Another
+    // instance may take the event (PostgreSQL): its 'turns' notification brings a check at once,
+    // and the poll covers a notification lost while the listening connection was down.
+    const poll = setInterval(() => void this.checkDone(inboxEventId).catch(() => undefined), 500);
+    void this.checkDone(inboxEventId).then(
       (done) => (done ? undefined : this.nudge()),
       (error: unknown) => this.settle(inboxEventId, (w) => w.reject(new Error(errorMessage(error)))),
     );
     return pending.finally(() => clearInterval(poll));
+  }
+
+  /** Settles the waiters of an event that is processed (here or elsewhere); false while it is not. */
+  private async checkDone(inboxEventId: number): Promise<boolean> {
+    if (!this.waiters.has(inboxEventId)) return true;
+    const row = await this.inbox.find(inboxEventId);
+    if (!row || (row.status !== 'done' && row.status !== 'failed')) return false;
+    const result = row.status === 'done' ? await this.handler?.resultOf(inboxEventId) : null;
+    this.settle(inboxEventId, (w) =>
+      result ? w.resolve(result) : w.reject(new Error(row.lastError ?? 'turn failed')),
+    );
+    return true;
   }
 
   get inFlight(): number {
@@ -239,7 +248,9 @@ export class InboxWorker implements OnApplicationBootstrap, BeforeApplicationShu
       const result = await this.handler.handle(event, row.id, {
         complete: (manager, redactedText) => this.inbox.complete(manager, row.id, this.owner, redactedText),
       });
-      this.settle(row.id, (w) => w.resolve(result));
+      // Someone may be waiting on another instance (web chat behind a load balancer).
+      if (!this.settle(row.id, (w) => w.resolve(result)) && row.channel === 'web')
+        this.notifier.notify('turns');
     } catch (error) {
       const message = errorMessage(error);
       const retry = row.attempts < MAX_ATTEMPTS;
@@ -262,13 +273,15 @@ export class InboxWorker implements OnApplicationBootstrap, BeforeApplicationShu
     }
   }
 
+  /** Whether anyone here was waiting. */
   private settle(
     id: number,
     fn: (w: { resolve: (r: TurnResult) => void; reject: (e: Error) => void }) => void,
-  ): void {
+  ): boolean {
     const list = this.waiters.get(id);
-    if (!list) return;
+    if (!list) return false;
     this.waiters.delete(id);
     list.forEach(fn);
+    return true;
   }
 }

@@ -329,7 +329,7 @@ export class OutboxService implements OnApplicationBootstrap, BeforeApplicationS
   }
 
   private async deliver(message: OutboxMessageEntity, attemptId: number): Promise<void> {
-    await backgroundSlice.yieldSlice();
+    await backgroundSlice.yieldSlice(true);
     const sender = this.senders.get(message.channel);
     let result: SendResult;
     if (!sender) {
