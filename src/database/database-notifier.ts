@@ -102,7 +102,10 @@ export class DatabaseNotifier implements OnModuleInit, OnApplicationShutdown {
       .then(() => client.query('SELECT pg_notify($1, $2)', [this.names[channel], this.instance]))
       .then(
         () => undefined,
-        (error) => this.logger.warn({ msg: 'NOTIFY failed', channel, error: errorMessage(error) }),
+        // Closing ends the connection under a NOTIFY still queued: nobody is left to tell.
+        (error) => {
+          if (!this.closed) this.logger.warn({ msg: 'NOTIFY failed', channel, error: errorMessage(error) });
+        },
       );
   }
 
