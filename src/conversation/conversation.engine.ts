@@ -450,7 +450,8 @@ export class ConversationEngine implements InboxHandler, OnModuleInit {
     if (conversation.flow || reply.flow || reply.effects?.length) return false;
     const answer = reply.messages[reply.messages.length - 1];
     if (!answer || (answer.buttons?.length ?? 0) >= FEWEST_BUTTONS) return false;
-    if (await this.subscriptions.findByConversation(conversation.id)) {
+    // A conversation this turn creates has no subscription yet: no look-up on its first answer.
+    if (!scope.view.isFirstTurn && (await this.subscriptions.existsForConversation(conversation.id))) {
       // A subscription made outside a turn (every turn about it sets the column): never look again.
       conversation.subscriptionOfferedAt = scope.now;
       return false;

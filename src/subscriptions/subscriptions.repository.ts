@@ -23,6 +23,15 @@ export class SubscriptionsRepository {
     return manager.findOne(SubscriptionEntity, { where: { conversationId } });
   }
 
+  /** Whether the conversation has a subscription row (subscribed or opted out): one indexed probe. */
+  async existsForConversation(conversationId: string): Promise<boolean> {
+    const rows = await this.db.manager.query<unknown[]>(
+      `SELECT 1 FROM "subscription" WHERE "conversationId" = ${this.db.param(1)} LIMIT 1`,
+      [conversationId],
+    );
+    return rows.length > 0;
+  }
+
   save(manager: EntityManager, row: Partial<SubscriptionEntity>): Promise<SubscriptionEntity> {
     return manager.save(manager.create(SubscriptionEntity, row));
   }

@@ -83,6 +83,10 @@ export class SubscriptionsService {
     return this.repository.findByConversation(conversationId);
   }
 
+  existsForConversation(conversationId: string): Promise<boolean> {
+    return this.repository.existsForConversation(conversationId);
+  }
+
   /** Delete-my-data: the row goes, consent proof included. Without a manager, in its own transaction. */
   removeForConversation(manager: EntityManager | undefined, conversationId: string): Promise<number> {
     return manager

@@ -1,4 +1,4 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { Clock } from '../../common/clock';
 import { errorMessage } from '../../common/errors';
 import type {
@@ -23,7 +23,6 @@ const DAY = 24 * 3600_000;
 @Injectable()
 export class MessengerSender implements WindowedSender {
   readonly channel = 'messenger' as const;
-  private readonly logger = new Logger(MessengerSender.name);
 
   readonly concurrency: number;
 
