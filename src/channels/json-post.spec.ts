@@ -1,6 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { JsonPoster } from './json-post';
+import { JsonPoster, jsonPostFor, outboundProxyFor } from './json-post';
 
 type Handler = (req: IncomingMessage, body: string, res: ServerResponse) => void;
 
@@ -77,5 +77,61 @@ describe(JsonPoster.name, () => {
 
   it('should refuse a base URL that is not http(s)', () => {
     expect(() => new JsonPoster('ftp://example.vn', 1000, 1)).toThrow(/not an http/);
+  });
+});
+
+describe(outboundProxyFor.name, () => {
+  const graph = 'https://graph.facebook.com/v25.0';
+  it('should find the proxy axios would use, and none where NO_PROXY names the host', () => {
+    expect(outboundProxyFor(graph, {})).toBeUndefined();
+    expect(outboundProxyFor(graph, { HTTPS_PROXY: 'http://proxy.so-y-te.vn:3128' })).toBe(
+      'http://proxy.so-y-te.vn:3128',
+    );
+    expect(outboundProxyFor(graph, { http_proxy: 'http://p:1' })).toBeUndefined();
+    expect(outboundProxyFor('http://127.0.0.1:9/x', { http_proxy: 'http://p:1' })).toBe('http://p:1');
+    expect(outboundProxyFor(graph, { all_proxy: 'http://p:2' })).toBe('http://p:2');
+    expect(outboundProxyFor(graph, { https_proxy: 'http://p:1', NO_PROXY: '*' })).toBeUndefined();
+    expect(outboundProxyFor(graph, { https_proxy: 'http://p:1', no_proxy: '.facebook.com' })).toBeUndefined();
+    expect(outboundProxyFor(graph, { https_proxy: 'http://p:1', no_proxy: 'facebook.com' })).toBe(
+      'http://p:1',
+    );
+    expect(
+      outboundProxyFor(graph, { https_proxy: 'http://p:1', no_proxy: 'graph.facebook.com:443' }),
+    ).toBeUndefined();
+    expect(outboundProxyFor(graph, { https_proxy: 'http://p:1', no_proxy: 'graph.facebook.com:8443' })).toBe(
+      'http://p:1',
+    );
+  });
+
+  it('should send through axios behind a proxy and through node:http otherwise, with the same answers', async () => {
+    const server = createServer((req, res) => {
+      res.setHeader('content-type', 'application/json');
+      res.end(JSON.stringify({ url: req.url }));
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1`;
+    // The "proxy" is the server itself: a proxied request carries the absolute URL. axios reads the
+    // proxy from the environment itself, as it did before JsonPoster.
+    const saved = process.env.http_proxy;
+    process.env.http_proxy = base.replace('/v1', '');
+    const proxied = jsonPostFor(base, 2000, 1);
+    const answer = await proxied.post('/me', {}, { a: '1' }).finally(() => {
+      if (saved === undefined) delete process.env.http_proxy;
+      else process.env.http_proxy = saved;
+    });
+    const direct = jsonPostFor(base, 2000, 1, {});
+    try {
+      expect(proxied).not.toBeInstanceOf(JsonPoster);
+      expect(direct).toBeInstanceOf(JsonPoster);
+      expect(answer).toEqual({ status: 200, data: { url: `${base}/me?a=1` } });
+      await expect(direct.post('/me', {}, { a: '1' })).resolves.toEqual({
+        status: 200,
+        data: { url: '/v1/me?a=1' },
+      });
+    } finally {
+      proxied.close();
+      direct.close();
+    }
+    await new Promise((resolve) => server.close(resolve));
   });
 });

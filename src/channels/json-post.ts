@@ -1,5 +1,6 @@
 import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
+import axios, { type AxiosInstance } from 'axios';
 
 export interface JsonAnswer {
   status: number;
@@ -17,6 +18,98 @@ export class JsonPostError extends Error {
   }
 }
 
+/** What the send path needs of an HTTP client. */
+export interface JsonPost {
+  post(
+    path: string,
+    body: unknown,
+    query?: Record<string, string>,
+    headers?: Record<string, string>,
+  ): Promise<JsonAnswer>;
+  close(): void;
+}
+
+/**
+ * The send path's client for one platform API: JsonPoster, or axios where an outbound proxy
+ * (HTTPS_PROXY / HTTP_PROXY, minus NO_PROXY) applies to the API's host, since axios honours those
+ * variables and node:http does not.
+ */
+export function jsonPostFor(
+  baseUrl: string,
+  timeoutMs: number,
+  sockets: number,
+  env: NodeJS.ProcessEnv = process.env,
+): JsonPost {
+  return outboundProxyFor(baseUrl, env)
+    ? new AxiosJsonPost(baseUrl, timeoutMs, sockets)
+    : new JsonPoster(baseUrl, timeoutMs, sockets);
+}
+
+/**
+ * The proxy axios would use for `url`, by the rules of the proxy-from-env package it relies on:
+ * `<scheme>_proxy`, then `all_proxy` (lower case first), unless NO_PROXY is `*` or names the host
+ * (exactly, or as a suffix when the entry starts with `.` or `*`), optionally with its port.
+ */
+export function outboundProxyFor(url: string, env: NodeJS.ProcessEnv = process.env): string | undefined {
+  const get = (key: string) => env[key.toLowerCase()] || env[key.toUpperCase()] || '';
+  const target = new URL(url);
+  const scheme = target.protocol.replace(/:$/, '');
+  const host = target.hostname.toLowerCase();
+  const port = Number(target.port) || (scheme === 'https' ? 443 : 80);
+  const noProxy = get('no_proxy').toLowerCase();
+  if (noProxy === '*') return undefined;
+  const excluded = noProxy.split(/[,\s]/).some((entry) => {
+    if (!entry) return false;
+    const withPort = /^(.+):(\d+)$/.exec(entry);
+    const name = withPort ? withPort[1] : entry;
+    if (withPort && Number(withPort[2]) !== port) return false;
+    if (!/^[.*]/.test(name)) return host === name;
+    return host.endsWith(name.replace(/^\*/, ''));
+  });
+  if (excluded) return undefined;
+  return get(`${scheme}_proxy`) || get('all_proxy') || undefined;
+}
+
+/** axios with the same kept-alive connections, behind an outbound proxy. */
+class AxiosJsonPost implements JsonPost {
+  private readonly http: AxiosInstance;
+  private readonly agents: { httpAgent: HttpAgent; httpsAgent: HttpsAgent };
+
+  constructor(baseUrl: string, timeoutMs: number, sockets: number) {
+    const options = {
+      keepAlive: true,
+      maxSockets: sockets,
+      maxFreeSockets: sockets,
+      scheduling: 'lifo' as const,
+    };
+    this.agents = { httpAgent: new HttpAgent(options), httpsAgent: new HttpsAgent(options) };
+    this.http = axios.create({
+      baseURL: baseUrl,
+      timeout: timeoutMs,
+      validateStatus: () => true,
+      ...this.agents,
+    });
+  }
+
+  async post(
+    path: string,
+    body: unknown,
+    query?: Record<string, string>,
+    headers?: Record<string, string>,
+  ): Promise<JsonAnswer> {
+    const res = await this.http.post(path, body, {
+      params: query,
+      headers: { ...headers, 'content-type': 'application/json' },
+    });
+    return { status: res.status, data: res.data === '' ? undefined : (res.data as unknown) };
+  }
+
+  close(): void {
+    this.agents.httpAgent.destroy();
+    this.agents.httpsAgent.destroy();
+  }
+}
+
 /** A platform answer larger than this is not a Send API answer: stop reading, fail the send. */
 const MAX_ANSWER_BYTES = 1024 * 1024;
 
@@ -25,9 +118,10 @@ const MAX_ANSWER_BYTES = 1024 * 1024;
  * status. Only the send path uses it: axios cost about 250 µs of CPU per call here (config merging,
  * header objects, the redirect wrapper, the proxy lookup), a third of a turn's CPU at two or three
  * replies per turn (README, Load). Any status is an answer; a network failure, a timeout or an
- * oversized answer rejects. Everything else that talks to the platforms (OAuth, channels:check) keeps axios.
+ * oversized answer rejects. Everything else that talks to the platforms (OAuth, channels:check) keeps
+ * axios, and so does the send path behind an outbound proxy (jsonPostFor).
  */
-export class JsonPoster {
+export class JsonPoster implements JsonPost {
   private readonly base: URL;
   private readonly agent: HttpAgent | HttpsAgent;
   private readonly request: typeof httpRequest;

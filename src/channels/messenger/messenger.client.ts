@@ -1,7 +1,7 @@
 import { Injectable, type OnApplicationShutdown } from '@nestjs/common';
 import type { SendResult } from '../../messaging/channel-sender';
 import { ChannelAccounts } from '../channel-accounts';
-import { JsonPoster } from '../json-post';
+import { jsonPostFor, type JsonPost } from '../json-post';
 
 interface GraphError {
   message?: string;
@@ -14,10 +14,10 @@ interface GraphError {
 /** Graph API calls with the page token; the token travels in the query, never in a log line. */
 @Injectable()
 export class MessengerClient implements OnApplicationShutdown {
-  private readonly http: JsonPoster;
+  private readonly http: JsonPost;
 
   constructor(accounts: ChannelAccounts) {
-    this.http = new JsonPoster(
+    this.http = jsonPostFor(
       accounts.messengerApiUrl,
       accounts.httpTimeoutMs,
       accounts.messengerSendConcurrency,

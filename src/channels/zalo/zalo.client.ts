@@ -1,7 +1,7 @@
 import { Injectable, type OnApplicationShutdown } from '@nestjs/common';
 import axios, { type AxiosInstance } from 'axios';
 import { ChannelAccounts, type ZaloAccount } from '../channel-accounts';
-import { JsonPoster } from '../json-post';
+import { jsonPostFor, type JsonPost } from '../json-post';
 
 export interface ZaloResponse {
   error?: number;
@@ -23,11 +23,11 @@ class ZaloOAuthError extends Error {
 @Injectable()
 export class ZaloClient implements OnApplicationShutdown {
   /** The send path: kept-alive connections, no axios (JsonPoster says why). */
-  private readonly api: JsonPoster;
+  private readonly api: JsonPost;
   private readonly oauth: AxiosInstance;
 
   constructor(accounts: ChannelAccounts) {
-    this.api = new JsonPoster(accounts.zaloApiUrl, accounts.httpTimeoutMs, accounts.zaloSendConcurrency);
+    this.api = jsonPostFor(accounts.zaloApiUrl, accounts.httpTimeoutMs, accounts.zaloSendConcurrency);
     this.oauth = axios.create({
       baseURL: accounts.zaloOauthUrl,
       timeout: accounts.httpTimeoutMs,
