@@ -297,6 +297,26 @@ onPostgres('two instances on one PostgreSQL schema', () => {
       // Polling alone (every 500 ms) would take it up within 150 ms about 3 times in 10; the
       // notification does (nearly) always.
       expect(latencies.filter((ms) => ms < 150).length).toBeGreaterThanOrEqual(8);
+
+      // A web chat request waits on the instance that received it (B), whichever instance takes the
+      // turn (A, B's slot being held): A's 'turns' notification answers it, not B's 500 ms poll,
+      // which alone could not answer before 500 ms.
+      const unit2 = (parse(readFileSync(fromRoot('units.yaml'), 'utf8')) as { units: { id: string }[] })
+        .units[1].id;
+      const webLatencies: number[] = [];
+      for (let i = 0; i < 5; i++) {
+        const started = Date.now();
+        const res = await fetch(`${b.url}/api/chat`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ sessionId: `two-web-${i}`, text: 'giờ làm việc', unit: unit2 }),
+        });
+        expect(res.status).toBe(200);
+        expect(((await res.json()) as { replies: unknown[] }).replies.length).toBeGreaterThan(0);
+        webLatencies.push(Date.now() - started);
+      }
+      console.info(`web chat on B answered by A after (ms): ${webLatencies.join(', ')}`);
+      expect(webLatencies.filter((ms) => ms < 400).length).toBeGreaterThanOrEqual(4);
     } finally {
       await holder.query('ROLLBACK');
       await holder.end();
