@@ -76,12 +76,7 @@ class AxiosJsonPost implements JsonPost {
   private readonly agents: { httpAgent: HttpAgent; httpsAgent: HttpsAgent };
 
   constructor(baseUrl: string, timeoutMs: number, sockets: number) {
-    const options = {
-      keepAlive: true,
-      maxSockets: sockets,
-      maxFreeSockets: sockets,
-      scheduling: 'lifo' as const,
-    };
+    const options = keepAliveOptions(sockets);
     this.agents = { httpAgent: new HttpAgent(options), httpsAgent: new HttpsAgent(options) };
     this.http = axios.create({
       baseURL: baseUrl,
@@ -110,6 +105,14 @@ class AxiosJsonPost implements JsonPost {
   }
 }
 
+/**
+ * Connections stay open between sends (a TLS handshake per reply would cost more than the reply),
+ * at most `sockets` of them, which is also the channel's send concurrency.
+ */
+function keepAliveOptions(sockets: number) {
+  return { keepAlive: true, maxSockets: sockets, maxFreeSockets: sockets, scheduling: 'lifo' as const };
+}
+
 /** A platform answer larger than this is not a Send API answer: stop reading, fail the send. */
 const MAX_ANSWER_BYTES = 1024 * 1024;
 
@@ -134,14 +137,7 @@ export class JsonPoster implements JsonPost {
     this.base = new URL(baseUrl.endsWith('/') ? baseUrl : `${baseUrl}/`);
     const https = this.base.protocol === 'https:';
     if (!https && this.base.protocol !== 'http:') throw new Error(`not an http(s) URL: ${baseUrl}`);
-    // Connections stay open between sends (a TLS handshake per reply would cost more than the
-    // reply), at most `sockets` of them, which is also the channel's send concurrency.
-    const options = {
-      keepAlive: true,
-      maxSockets: sockets,
-      maxFreeSockets: sockets,
-      scheduling: 'lifo' as const,
-    };
+    const options = keepAliveOptions(sockets);
     this.agent = https ? new HttpsAgent(options) : new HttpAgent(options);
     this.request = https ? httpsRequest : httpRequest;
   }

@@ -402,23 +402,15 @@ async function paced(
   let errors = 0;
   let non2xx = 0;
   const inFlight: Promise<void>[] = [];
-  const late: number[] = [];
   const send = (url: string, due: number, counted: boolean): Promise<void> =>
     new Promise((resolve) => {
-      if (counted) late.push(performance.now() - due);
       const { body, headers } = next();
       const req = httpRequest(
         url,
         {
           method: 'POST',
           agent,
-          headers: {
-            ...headers,
-            'content-length': Buffer.byteLength(body),
-            ...(process.env.BENCH_DEBUG
-              ? { 'x-bench-sent': String(performance.timeOrigin + performance.now()) }
-              : {}),
-          },
+          headers: { ...headers, 'content-length': Buffer.byteLength(body) },
         },
         (res) => {
           res.resume();
@@ -456,9 +448,6 @@ async function paced(
   const seconds = (performance.now() - start) / 1000 - WARMUP_SECONDS;
   agent.destroy();
   latencies.sort((a, b) => a - b);
-  late.sort((a, b) => a - b);
-  if (process.env.BENCH_DEBUG)
-    say(`paced: sent late by p50 ${round(percentile(late, 50))} ms, p99 ${round(percentile(late, 99))} ms`);
   return {
     rate: round(latencies.length / Math.max(seconds, options.duration)),
     ok: latencies.length,
