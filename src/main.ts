@@ -1,4 +1,5 @@
 import 'reflect-metadata';
+import { boundHeapGrowth } from './common/heap-growth';
 import { existsSync } from 'node:fs';
 import { ConfigurationError, errorMessage } from './common/errors';
 import { JsonLogger } from './common/json-logger';
@@ -9,6 +10,7 @@ import { loadUnitsFile } from './units/units.loader';
 import { resolveChannelAccounts } from './channels/channel-accounts';
 
 async function bootstrap(): Promise<void> {
+  boundHeapGrowth();
   const envFile = fromRoot('.env');
   if (existsSync(envFile)) process.loadEnvFile(envFile);
   const env = validateEnv(process.env);
