@@ -87,6 +87,116 @@ describe.each(testDatabases())('queue leases (%s)', (database) => {
     expect(next.map((r) => r.id)).toEqual([second.id]);
   });
 
+  it('should record a batch of finished sends in one go, keeping only those whose lease still holds, each with its own outcome', async () => {
+    // The app's own sender stays out of the way: this test claims and finishes by hand.
+    await t.app.get(OutboxService).beforeApplicationShutdown();
+    const outbox = t.app.get(OutboxRepository, { strict: false });
+    const t0 = new Date(Date.now() + 60_000);
+    const rows = await t.db.transaction((m) =>
+      outbox.insert(
+        m,
+        ['U4', 'U1', 'U2', 'U3'].map((user) => ({
+          unitId: 'so-y-te-khanh-hoa',
+          channel: 'nowhere',
+          conversationId: `c-finish-${user}`,
+          recipientId: user,
+          inboxEventId: null,
+          userMessageAt: null,
+          position: 0,
+          origin: 'bot' as const,
+          message: { text: `to ${user}` },
+        })),
+        t0,
+      ),
+    );
+    const claimed = await outbox.claim('nowhere', 10, 'worker-a', t0, 1000);
+    expect(claimed.map((c) => c.message.id).sort()).toEqual(rows.map((r) => r.id).sort());
+    const byUser = new Map(claimed.map((c) => [c.message.recipientId, c]));
+    // The leases run out; worker-b takes over one (U4's, the oldest) before worker-a reports.
+    const later = new Date(t0.getTime() + 2000);
+    const [takenOver] = await outbox.claim('nowhere', 1, 'worker-b', later, 1000);
+    expect(takenOver.message.recipientId).toBe('U4');
+
+    const done = (user: string) => ({
+      id: byUser.get(user)!.message.id,
+      attemptId: byUser.get(user)!.attemptId,
+      now: later,
+    });
+    const retryAt = new Date(later.getTime() + 30_000);
+    const results = await outbox.finishMany(
+      [
+        {
+          ...done('U1'),
+          attempt: { result: 'ok', httpStatus: 200, errorCode: null, error: null },
+          next: { status: 'sent', platformMessageId: 'mid.1', partsSent: 1 },
+        },
+        {
+          ...done('U2'),
+          attempt: { result: 'transient', httpStatus: 503, errorCode: '2', error: 'try later' },
+          next: { status: 'pending', nextAttemptAt: retryAt, lastError: 'try later' },
+        },
+        {
+          ...done('U3'),
+          attempt: { result: 'permanent', httpStatus: 400, errorCode: '100', error: 'bad recipient' },
+          next: { status: 'failed', lastError: 'bad recipient' },
+        },
+        {
+          ...done('U4'),
+          attempt: { result: 'ok', httpStatus: 200, errorCode: null, error: null },
+          next: { status: 'sent', platformMessageId: 'mid.4' },
+        },
+      ],
+      'worker-a',
+    );
+    expect(results.map((r) => r.ok)).toEqual([true, true, true, false]);
+    expect((results[3] as { error: unknown }).error).toBeInstanceOf(LeaseLostError);
+
+    const row = async (user: string) => (await t.app.get(OutboxService).find(byUser.get(user)!.message.id))!;
+    const u1 = await row('U1');
+    expect([u1.status, u1.platformMessageId, u1.sentAt?.getTime(), u1.partsSent, u1.lockedBy]).toEqual([
+      'sent',
+      'mid.1',
+      later.getTime(),
+      1,
+      null,
+    ]);
+    const u2 = await row('U2');
+    expect([u2.status, u2.nextAttemptAt.getTime(), u2.lastError, u2.sentAt, u2.platformMessageId]).toEqual([
+      'pending',
+      retryAt.getTime(),
+      'try later',
+      null,
+      null,
+    ]);
+    const u3 = await row('U3');
+    expect([u3.status, u3.lastError, u3.partsSent]).toEqual(['failed', 'bad recipient', 0]);
+    // worker-b still holds U4: nothing of worker-a's report reached it.
+    const u4 = await row('U4');
+    expect([u4.status, u4.lockedBy, u4.platformMessageId]).toEqual(['sending', 'worker-b', null]);
+
+    const attempts = await t.db.dataSource.query<Record<string, unknown>[]>(
+      'SELECT "outboxId", "result", "httpStatus", "errorCode", "error", "finishedAt" FROM "outbox_attempt" ORDER BY "id"',
+    );
+    const outcome = (user: string) =>
+      attempts
+        .filter((a) => Number(a.outboxId) === byUser.get(user)!.message.id)
+        .map((a) => [
+          a.result,
+          a.httpStatus === null ? null : Number(a.httpStatus),
+          a.errorCode,
+          a.error,
+          a.finishedAt === null ? null : Number(a.finishedAt),
+        ]);
+    expect(outcome('U1')).toEqual([['ok', 200, null, null, later.getTime()]]);
+    expect(outcome('U2')).toEqual([['transient', 503, '2', 'try later', later.getTime()]]);
+    expect(outcome('U3')).toEqual([['permanent', 400, '100', 'bad recipient', later.getTime()]]);
+    // worker-a's attempt on U4 stays open (interrupted), worker-b's is in flight.
+    expect(outcome('U4')).toEqual([
+      [null, null, null, null, null],
+      [null, null, null, null, null],
+    ]);
+  });
+
   it('should keep the correlation id of the turn on the outbox row and on the log of a failed delivery', async () => {
     const warnings: { msg?: string; correlationId?: string }[] = [];
     jest.spyOn(Logger.prototype, 'warn').mockImplementation((message: unknown) => {

@@ -144,6 +144,42 @@ export class DatabaseService implements OnModuleInit, OnApplicationShutdown {
   }
 
   /**
+   * One UPDATE of many rows from a list of values (in chunks under the bind-parameter limits), inside
+   * the caller's transaction: `WITH v(columns) AS (VALUES …) UPDATE "table" SET … FROM v WHERE …
+   * RETURNING …`. Each value column has an SQL type, cast on both engines (PostgreSQL would read
+   * untyped VALUES parameters as text). `statement` writes the SET … WHERE … part, naming the
+   * table's columns qualified ("table"."column") and the values as v."column"; `more` are further
+   * parameters, placed with `p(0)`, `p(1)`… in the order they appear.
+   */
+  async updateRows<R = Record<string, unknown>>(
+    manager: EntityManager,
+    table: string,
+    columns: readonly (readonly [name: string, type: string])[],
+    rows: readonly unknown[][],
+    statement: (p: (i: number) => string) => string,
+    more: readonly unknown[] = [],
+  ): Promise<R[]> {
+    const out: R[] = [];
+    const perChunk = Math.max(1, Math.floor(30_000 / columns.length));
+    const names = columns.map(([name]) => `"${name}"`).join(', ');
+    for (let start = 0; start < rows.length; start += perChunk) {
+      const chunk = rows.slice(start, start + perChunk);
+      const params: unknown[] = [];
+      const tuples = chunk.map((row) => {
+        const cells = columns.map(([, type], i) => {
+          params.push(row[i] === undefined ? null : row[i]);
+          return `CAST(${this.param(params.length)} AS ${type})`;
+        });
+        return `(${cells.join(', ')})`;
+      });
+      const first = params.length + 1;
+      const sql = `WITH v(${names}) AS (VALUES ${tuples.join(', ')}) UPDATE "${table}" ${statement((i) => this.param(first + i))}`;
+      out.push(...(await this.returning<R>(manager, sql, [...params, ...more])));
+    }
+    return out;
+  }
+
+  /**
    * The rows an INSERT/UPDATE … RETURNING gave, inside a transaction. EntityManager.query hands
    * back an UPDATE's result as [rows, count] on PostgreSQL and rows elsewhere: the query runner's
    * structured result has them as `records` on every driver.
