@@ -36,7 +36,7 @@ describe('boundHeapGrowth', () => {
     const bounded = run([], 'bound');
     expect(free.bounded).toBe(false);
     expect(bounded.bounded).toBe(true);
-    // Here: about 335 MB without the bound, 160 MB with it.
+    // Here: about 335 MB without the bound, 195 MB with it.
     expect(bounded.peakMb).toBeLessThan(free.peakMb * 0.7);
   }, 60_000);
 
