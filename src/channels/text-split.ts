@@ -3,8 +3,11 @@
  * sentence boundaries where possible, then at spaces, and only as a last resort inside a word.
  */
 export function splitText(text: string, max: number, lastMax: number = max): string[] {
-  const chars = [...text.normalize('NFC')];
-  if (chars.length <= lastMax) return [chars.join('')];
+  const nfc = text.normalize('NFC');
+  // No more UTF-16 units than the limit means no more code points either: nearly every answer.
+  if (nfc.length <= lastMax) return [nfc];
+  const chars = [...nfc];
+  if (chars.length <= lastMax) return [nfc];
   const parts: string[] = [];
   let rest = chars;
   while (rest.length > lastMax) {

@@ -10,6 +10,7 @@ const DIGITS = /(?<![\p{L}\p{N}+])(\+?\d(?:[\s.-]?\d){8,13})(?![\p{L}\p{N}])/gu;
 const DATE = /(?<![\p{N}/])(\d{1,2})[/.-](\d{1,2})(?:[/.-](\d{4}|\d{2}))?(?![\p{N}/])/gu;
 const DATE_WORDS = /(?<![\p{L}])ngày\s+(\d{1,2})\s+tháng\s+(\d{1,2})(?:\s+năm\s+(\d{4}))?/giu;
 
+const HAS_DIGIT = /\d/;
 const digitsOf = (s: string) => s.replace(/\D/g, '');
 
 /** Classifies a run of digits by length and prefix (Vietnamese numbering plans). */
@@ -69,7 +70,11 @@ export function recognise(input: string): Entity[] {
     found.push({ type, value: text.slice(start, end), start, end, normalized });
   };
 
-  for (const m of text.matchAll(EMAIL)) add('email', m.index, m.index + m[0].length, m[0].toLowerCase());
+  // An address needs an '@': most messages have none, and the pattern is costly to try at every letter.
+  if (text.includes('@'))
+    for (const m of text.matchAll(EMAIL)) add('email', m.index, m.index + m[0].length, m[0].toLowerCase());
+  // Every other pattern needs a digit (\d is ASCII here, as in the patterns): most messages have none.
+  if (!HAS_DIGIT.test(text)) return found;
   for (const m of text.matchAll(TICKET))
     add('ticket_code', m.index, m.index + m[0].length, `PA-${m[1]}-${m[2]}`);
   for (const m of text.matchAll(BHYT))
@@ -105,6 +110,7 @@ const LEFTOVER_DIGITS = /(?<![\p{L}\p{N}])\+?\d(?:[\s.-]?\d){8,}(?![\p{L}\p{N}])
 /** Replaces every sensitive number and e-mail with its typed placeholder; codes and dates stay. */
 export function redact(input: string): string {
   const text = input.toWellFormed();
+  if (!text.includes('@') && !HAS_DIGIT.test(text)) return text;
   const leftovers = (segment: string) =>
     segment.replace(LEFTOVER_DIGITS, (run) => {
       const digits = digitsOf(run).length;
