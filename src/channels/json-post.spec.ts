@@ -80,25 +80,45 @@ describe(JsonPoster.name, () => {
   });
 });
 
+const PROXY_VARIABLES = ['http_proxy', 'https_proxy', 'all_proxy', 'no_proxy'].flatMap((k) => [
+  k,
+  k.toUpperCase(),
+]);
+
+/** Runs `fn` with exactly these proxy variables in process.env (what axios and proxy-from-env read). */
+function withProxyEnv<T>(vars: Record<string, string>, fn: () => T): T {
+  const saved = PROXY_VARIABLES.map((k) => [k, process.env[k]] as const);
+  for (const k of PROXY_VARIABLES) delete process.env[k];
+  Object.assign(process.env, vars);
+  try {
+    return fn();
+  } finally {
+    for (const [k, v] of saved) {
+      if (v === undefined) delete process.env[k];
+      else process.env[k] = v;
+    }
+  }
+}
+
 describe(outboundProxyFor.name, () => {
   const graph = 'https://graph.facebook.com/v25.0';
+  const proxyFor = (url: string, env: Record<string, string>) =>
+    withProxyEnv(env, () => outboundProxyFor(url));
   it('should find the proxy axios would use, and none where NO_PROXY names the host', () => {
-    expect(outboundProxyFor(graph, {})).toBeUndefined();
-    expect(outboundProxyFor(graph, { HTTPS_PROXY: 'http://proxy.so-y-te.vn:3128' })).toBe(
+    expect(proxyFor(graph, {})).toBeUndefined();
+    expect(proxyFor(graph, { HTTPS_PROXY: 'http://proxy.so-y-te.vn:3128' })).toBe(
       'http://proxy.so-y-te.vn:3128',
     );
-    expect(outboundProxyFor(graph, { http_proxy: 'http://p:1' })).toBeUndefined();
-    expect(outboundProxyFor('http://127.0.0.1:9/x', { http_proxy: 'http://p:1' })).toBe('http://p:1');
-    expect(outboundProxyFor(graph, { all_proxy: 'http://p:2' })).toBe('http://p:2');
-    expect(outboundProxyFor(graph, { https_proxy: 'http://p:1', NO_PROXY: '*' })).toBeUndefined();
-    expect(outboundProxyFor(graph, { https_proxy: 'http://p:1', no_proxy: '.facebook.com' })).toBeUndefined();
-    expect(outboundProxyFor(graph, { https_proxy: 'http://p:1', no_proxy: 'facebook.com' })).toBe(
-      'http://p:1',
-    );
+    expect(proxyFor(graph, { http_proxy: 'http://p:1' })).toBeUndefined();
+    expect(proxyFor('http://127.0.0.1:9/x', { http_proxy: 'http://p:1' })).toBe('http://p:1');
+    expect(proxyFor(graph, { all_proxy: 'http://p:2' })).toBe('http://p:2');
+    expect(proxyFor(graph, { https_proxy: 'http://p:1', NO_PROXY: '*' })).toBeUndefined();
+    expect(proxyFor(graph, { https_proxy: 'http://p:1', no_proxy: '.facebook.com' })).toBeUndefined();
+    expect(proxyFor(graph, { https_proxy: 'http://p:1', no_proxy: 'facebook.com' })).toBe('http://p:1');
     expect(
-      outboundProxyFor(graph, { https_proxy: 'http://p:1', no_proxy: 'graph.facebook.com:443' }),
+      proxyFor(graph, { https_proxy: 'http://p:1', no_proxy: 'graph.facebook.com:443' }),
     ).toBeUndefined();
-    expect(outboundProxyFor(graph, { https_proxy: 'http://p:1', no_proxy: 'graph.facebook.com:8443' })).toBe(
+    expect(proxyFor(graph, { https_proxy: 'http://p:1', no_proxy: 'graph.facebook.com:8443' })).toBe(
       'http://p:1',
     );
   });
@@ -112,14 +132,11 @@ describe(outboundProxyFor.name, () => {
     const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1`;
     // The "proxy" is the server itself: a proxied request carries the absolute URL. axios reads the
     // proxy from the environment itself, as it did before JsonPoster.
-    const saved = process.env.http_proxy;
-    process.env.http_proxy = base.replace('/v1', '');
-    const proxied = jsonPostFor(base, 2000, 1);
-    const answer = await proxied.post('/me', {}, { a: '1' }).finally(() => {
-      if (saved === undefined) delete process.env.http_proxy;
-      else process.env.http_proxy = saved;
+    const { proxied, answer } = await withProxyEnv({ http_proxy: base.replace('/v1', '') }, async () => {
+      const client = jsonPostFor(base, 2000, 1);
+      return { proxied: client, answer: await client.post('/me', {}, { a: '1' }) };
     });
-    const direct = jsonPostFor(base, 2000, 1, {});
+    const direct = withProxyEnv({}, () => jsonPostFor(base, 2000, 1));
     try {
       expect(proxied).not.toBeInstanceOf(JsonPoster);
       expect(direct).toBeInstanceOf(JsonPoster);

@@ -1,6 +1,7 @@
 import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import axios, { type AxiosInstance } from 'axios';
+import { getProxyForUrl } from 'proxy-from-env';
 
 export interface JsonAnswer {
   status: number;
@@ -31,43 +32,18 @@ export interface JsonPost {
 
 /**
  * The send path's client for one platform API: JsonPoster, or axios where an outbound proxy
- * (HTTPS_PROXY / HTTP_PROXY, minus NO_PROXY) applies to the API's host, since axios honours those
- * variables and node:http does not.
+ * (HTTPS_PROXY / HTTP_PROXY / ALL_PROXY, minus NO_PROXY) applies to the API's host, since axios
+ * honours those variables and node:http does not.
  */
-export function jsonPostFor(
-  baseUrl: string,
-  timeoutMs: number,
-  sockets: number,
-  env: NodeJS.ProcessEnv = process.env,
-): JsonPost {
-  return outboundProxyFor(baseUrl, env)
+export function jsonPostFor(baseUrl: string, timeoutMs: number, sockets: number): JsonPost {
+  return outboundProxyFor(baseUrl)
     ? new AxiosJsonPost(baseUrl, timeoutMs, sockets)
     : new JsonPoster(baseUrl, timeoutMs, sockets);
 }
 
-/**
- * The proxy axios would use for `url`, by the rules of the proxy-from-env package it relies on:
- * `<scheme>_proxy`, then `all_proxy` (lower case first), unless NO_PROXY is `*` or names the host
- * (exactly, or as a suffix when the entry starts with `.` or `*`), optionally with its port.
- */
-export function outboundProxyFor(url: string, env: NodeJS.ProcessEnv = process.env): string | undefined {
-  const get = (key: string) => env[key.toLowerCase()] || env[key.toUpperCase()] || '';
-  const target = new URL(url);
-  const scheme = target.protocol.replace(/:$/, '');
-  const host = target.hostname.toLowerCase();
-  const port = Number(target.port) || (scheme === 'https' ? 443 : 80);
-  const noProxy = get('no_proxy').toLowerCase();
-  if (noProxy === '*') return undefined;
-  const excluded = noProxy.split(/[,\s]/).some((entry) => {
-    if (!entry) return false;
-    const withPort = /^(.+):(\d+)$/.exec(entry);
-    const name = withPort ? withPort[1] : entry;
-    if (withPort && Number(withPort[2]) !== port) return false;
-    if (!/^[.*]/.test(name)) return host === name;
-    return host.endsWith(name.replace(/^\*/, ''));
-  });
-  if (excluded) return undefined;
-  return get(`${scheme}_proxy`) || get('all_proxy') || undefined;
+/** The proxy axios would use for `url`: it asks proxy-from-env, and so do we. */
+export function outboundProxyFor(url: string): string | undefined {
+  return getProxyForUrl(url) || undefined;
 }
 
 /** axios with the same kept-alive connections, behind an outbound proxy. */

@@ -126,20 +126,9 @@ export class DatabaseService implements OnModuleInit, OnApplicationShutdown {
     tail = '',
   ): Promise<R[]> {
     const out: R[] = [];
-    const perChunk = Math.max(1, Math.floor(30_000 / columns.length));
     const head = `INSERT INTO "${table}" (${columns.map((c) => `"${c}"`).join(', ')}) VALUES `;
-    for (let start = 0; start < rows.length; start += perChunk) {
-      const chunk = rows.slice(start, start + perChunk);
-      const params: unknown[] = [];
-      const tuples = chunk.map((row) => {
-        const marks = row.map((value) => {
-          params.push(value === undefined ? null : value);
-          return this.param(params.length);
-        });
-        return `(${marks.join(', ')})`;
-      });
-      out.push(...(await this.returning<R>(manager, `${head}${tuples.join(', ')} ${tail}`, params)));
-    }
+    for (const { tuples, params } of this.valueChunks(rows, columns.length, (mark) => mark))
+      out.push(...(await this.returning<R>(manager, `${head}${tuples} ${tail}`, params)));
     return out;
   }
 
@@ -160,23 +149,37 @@ export class DatabaseService implements OnModuleInit, OnApplicationShutdown {
     more: readonly unknown[] = [],
   ): Promise<R[]> {
     const out: R[] = [];
-    const perChunk = Math.max(1, Math.floor(30_000 / columns.length));
     const names = columns.map(([name]) => `"${name}"`).join(', ');
-    for (let start = 0; start < rows.length; start += perChunk) {
-      const chunk = rows.slice(start, start + perChunk);
-      const params: unknown[] = [];
-      const tuples = chunk.map((row) => {
-        const cells = columns.map(([, type], i) => {
-          params.push(row[i] === undefined ? null : row[i]);
-          return `CAST(${this.param(params.length)} AS ${type})`;
-        });
-        return `(${cells.join(', ')})`;
-      });
+    const cast = (mark: string, i: number) => `CAST(${mark} AS ${columns[i][1]})`;
+    for (const { tuples, params } of this.valueChunks(rows, columns.length, cast)) {
       const first = params.length + 1;
-      const sql = `WITH v(${names}) AS (VALUES ${tuples.join(', ')}) UPDATE "${table}" ${statement((i) => this.param(first + i))}`;
+      const sql = `WITH v(${names}) AS (VALUES ${tuples}) UPDATE "${table}" ${statement((i) => this.param(first + i))}`;
       out.push(...(await this.returning<R>(manager, sql, [...params, ...more])));
     }
     return out;
+  }
+
+  /**
+   * `(…), (…)` lists of bind placeholders for rows of `width` values, in chunks that stay under both
+   * engines' bind-parameter limits, with their parameters; `cell` writes each value's placeholder.
+   */
+  private *valueChunks(
+    rows: readonly unknown[][],
+    width: number,
+    cell: (mark: string, column: number) => string,
+  ): Generator<{ tuples: string; params: unknown[] }> {
+    const perChunk = Math.max(1, Math.floor(30_000 / width));
+    for (let start = 0; start < rows.length; start += perChunk) {
+      const params: unknown[] = [];
+      const tuples = rows.slice(start, start + perChunk).map((row) => {
+        const cells = Array.from({ length: width }, (_, i) => {
+          params.push(row[i] === undefined ? null : row[i]);
+          return cell(this.param(params.length), i);
+        });
+        return `(${cells.join(', ')})`;
+      });
+      yield { tuples: tuples.join(', '), params };
+    }
   }
 
   /**

@@ -8,6 +8,7 @@ import {
 import type { EntityManager } from 'typeorm';
 import { Clock, daysBefore } from '../common/clock';
 import { newCorrelationId, withCorrelationId } from '../common/correlation';
+import { drained } from '../common/drain';
 import { errorMessage } from '../common/errors';
 import { backgroundSlice } from '../common/event-loop-slice';
 import { WakeUp } from '../common/wake-up';
@@ -144,12 +145,10 @@ export class InboxWorker implements OnApplicationBootstrap, BeforeApplicationShu
     this.nudge();
     // Turns already under way commit even past the grace (milliseconds each), so none is cut off by
     // the database closing under it; only a turn stuck longer than the drain is left to its lease.
-    // The loop first: a claim under way when we stopped still starts its turns, and those are waited for too.
-    const drained = (async () => {
-      await this.loop?.catch(() => undefined);
-      await Promise.allSettled([...this.running.values()]);
-    })();
-    await Promise.race([drained, new Promise((resolve) => setTimeout(resolve, IN_FLIGHT_DRAIN_MS).unref())]);
+    await Promise.race([
+      drained(this.loop, () => this.running.values()),
+      new Promise((resolve) => setTimeout(resolve, IN_FLIGHT_DRAIN_MS).unref()),
+    ]);
     clearInterval(this.heartbeat);
     clearInterval(this.purgeTimer);
   }

@@ -8,6 +8,7 @@ import {
 import type { EntityManager } from 'typeorm';
 import { Clock, daysBefore } from '../common/clock';
 import { currentCorrelationId, newCorrelationId, withCorrelationId } from '../common/correlation';
+import { drained } from '../common/drain';
 import { errorMessage } from '../common/errors';
 import { backgroundSlice } from '../common/event-loop-slice';
 import { WakeUp } from '../common/wake-up';
@@ -209,12 +210,7 @@ export class OutboxService implements OnApplicationBootstrap, BeforeApplicationS
     // result recorded before the database closes: a send recorded as done is never sent again.
     const wait = Math.max(this.config.env.SHUTDOWN_GRACE_MS, this.config.env.CHANNEL_HTTP_TIMEOUT_MS + 1000);
     const grace = new Promise((resolve) => setTimeout(resolve, wait).unref());
-    // The loop first: a claim under way when we stopped still starts its sends, and those are waited for too.
-    const drained = (async () => {
-      await this.loop?.catch(() => undefined);
-      await Promise.allSettled([...this.running]);
-    })();
-    await Promise.race([drained, grace]);
+    await Promise.race([drained(this.loop, () => this.running), grace]);
     clearInterval(this.heartbeat);
     clearInterval(this.purgeTimer);
   }
