@@ -1,5 +1,5 @@
 import type { IntentScore } from '../messaging/understanding';
-import { Featurizer, type FeaturizerOptions, DEFAULT_FEATURES } from './featurizer';
+import { Featurizer, type FeaturizerOptions, DEFAULT_FEATURES, type SparseVector } from './featurizer';
 import { PERSON_WORDS } from './follow-up';
 import type { Normalized } from './normalizer';
 import { DEFAULT_TRAINING, SoftmaxClassifier, type TrainOptions } from './softmax-classifier';
@@ -93,23 +93,27 @@ export class IntentClassifier {
     return model === undefined ? [] : typeof model === 'string' ? [model] : model.labels;
   }
 
-  /** Every intent with its best topic, most probable first. */
+  /**
+   * Every intent with its best topic, most probable first. A topic is worked out when it is first
+   * read: the topic models hold most of the classes (82 of 93 here), and a turn reads the topic of
+   * one or two intents, often of none (the emergency check's second ranking).
+   */
   rank(n: Normalized): IntentScore[] {
     const x = this.featurizer.transform(n);
     const probs = this.intentModel.probabilities(x);
-    const ranking: IntentScore[] = this.intentModel.labels.map((intent, i) => {
-      const topicModel = this.topicModels.get(intent);
-      let topic: string | undefined;
-      if (typeof topicModel === 'string') topic = topicModel;
-      else if (topicModel) {
-        const tp = topicModel.probabilities(x);
-        let best = 0;
-        for (let t = 1; t < tp.length; t++) if (tp[t] > tp[best]) best = t;
-        topic = topicModel.labels[best];
-      }
-      return { intent, topic, score: probs[i] };
-    });
+    const ranking: IntentScore[] = this.intentModel.labels.map((intent, i) =>
+      withLazyTopic(intent, probs[i], () => this.bestTopic(intent, x)),
+    );
     return ranking.sort((a, b) => b.score - a.score);
+  }
+
+  private bestTopic(intent: string, x: SparseVector): string | undefined {
+    const topicModel = this.topicModels.get(intent);
+    if (topicModel === undefined || typeof topicModel === 'string') return topicModel;
+    const tp = topicModel.probabilities(x);
+    let best = 0;
+    for (let t = 1; t < tp.length; t++) if (tp[t] > tp[best]) best = t;
+    return topicModel.labels[best];
   }
 
   /** Topics of one intent with their probabilities (for follow-ups and clarifying questions). */
@@ -249,5 +253,26 @@ export function calibrate(
     clarify: Math.max(0.15, Math.round((best.answer - 0.15) * 100) / 100),
     emergency: DEFAULT_THRESHOLDS.emergency,
     accuracy: best.accuracy,
+  };
+}
+
+/**
+ * An IntentScore whose `topic` is computed on first read and then kept as a plain property. It is
+ * an own enumerable property throughout, so spreading, JSON and equality see it as any other.
+ */
+function withLazyTopic(intent: string, score: number, resolve: () => string | undefined): IntentScore {
+  const settle = (target: IntentScore, value: string | undefined) => {
+    Object.defineProperty(target, 'topic', { value, enumerable: true, writable: true, configurable: true });
+    return value;
+  };
+  return {
+    intent,
+    get topic(): string | undefined {
+      return settle(this, resolve());
+    },
+    set topic(value: string | undefined) {
+      settle(this, value);
+    },
+    score,
   };
 }
