@@ -6,6 +6,7 @@ import { LeaseLostError } from '../src/common/errors';
 import { InboxRepository } from '../src/inbox/inbox.repository';
 import { InboxWorker } from '../src/inbox/inbox.worker';
 import { OutboxRepository } from '../src/outbox/outbox.repository';
+import type { SendResult } from '../src/messaging/channel-sender';
 import { OutboxService } from '../src/outbox/outbox.service';
 import { eventually, startTestApp, testDatabases, type TestApp } from './support/test-app';
 
@@ -194,6 +195,58 @@ describe.each(testDatabases())('queue leases (%s)', (database) => {
     expect(outcome('U4')).toEqual([
       [null, null, null, null, null],
       [null, null, null, null, null],
+    ]);
+  });
+
+  it('should record the results of sends answered close together in one transaction, without waiting on a slow answer', async () => {
+    const service = t.app.get(OutboxService);
+    const outbox = t.app.get(OutboxRepository, { strict: false });
+    const finishMany = jest.spyOn(outbox, 'finishMany');
+    const answers: { to: string; answer: (r: SendResult) => void }[] = [];
+    service.registerSender({
+      channel: 'messenger',
+      concurrency: 16,
+      send: (_message, context) =>
+        new Promise<SendResult>((answer) => answers.push({ to: context.recipientId, answer })),
+    });
+    const users = ['B1', 'B2', 'B3', 'B4'];
+    const rows = await t.db.transaction((m) =>
+      service.enqueue(
+        m,
+        users.map((user) => ({
+          unitId: 'so-y-te-khanh-hoa',
+          channel: 'messenger',
+          conversationId: `c-answers-${user}`,
+          recipientId: user,
+          inboxEventId: null,
+          userMessageAt: null,
+          position: 0,
+          origin: 'bot' as const,
+          message: { text: `to ${user}` },
+        })),
+      ),
+    );
+    service.notify(['messenger']);
+    await eventually(async () => answers.length === users.length);
+    // Three answers a couple of milliseconds apart, each in its own turn of the event loop.
+    for (const { answer } of answers.slice(0, 3)) {
+      answer({ status: 'ok', platformMessageId: 'm' });
+      await new Promise((resolve) => setTimeout(resolve, 2));
+    }
+    // The fourth send is still waiting: the three are recorded without it.
+    const first = await eventually(async () => finishMany.mock.calls[0]?.[0]);
+    expect(first.length).toBeGreaterThan(1);
+    answers[3].answer({ status: 'transient', error: 'timeout', retryAfterMs: 60_000 });
+    await eventually(async () => finishMany.mock.calls.flatMap((c) => c[0]).length === users.length);
+    expect(finishMany.mock.calls.length).toBeLessThan(users.length);
+    const recorded = finishMany.mock.calls.flatMap((c) => c[0]).map((f) => f.id);
+    expect(recorded.sort()).toEqual(rows.map((r) => r.id).sort());
+    const statusOf = async (user: string) => (await service.find(rows[users.indexOf(user)].id))?.status;
+    expect(await Promise.all(answers.map(({ to }) => statusOf(to)))).toEqual([
+      'sent',
+      'sent',
+      'sent',
+      'pending',
     ]);
   });
 

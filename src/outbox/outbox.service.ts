@@ -32,6 +32,8 @@ import type { OutboxMessageEntity, OutboxStatus } from './outbox-message.entity'
 import { OutboxRepository, type FinishedAttempt, type NewOutboxMessage } from './outbox.repository';
 
 const POLL_MS = 500;
+/** The longest a send's result waits for the others under way before it is recorded. */
+const FINISH_HOLD_MS = 10;
 /** The pending gauge counts up to this many: a scrape stays one short query during a flood. */
 const PENDING_GAUGE_CAP = 100_000;
 
@@ -59,11 +61,19 @@ export class OutboxService implements OnApplicationBootstrap, BeforeApplicationS
   private readonly inFlight = new Map<string, number>();
   /** Lanes that may have messages to claim ('' is every channel without a sender). */
   private readonly due = new Set<string>();
-  /** Attempts' results that finish together are recorded in one transaction. */
+  /** Sends waiting on the platform's answer (their results are not handed to `finishes` yet). */
+  private awaitingAnswer = 0;
+  /**
+   * Attempts' results are recorded in one transaction once every send under way has its answer (or
+   * after FINISH_HOLD_MS): answers to one claim arrive within milliseconds of each other, and a
+   * commit per answer was most of the commits of a busy outbox.
+   */
   private readonly finishes = new GroupCommit<FinishedAttempt, void>(
     (items) =>
       this.repository.finishMany(items, this.owner, (manager, ended) => this.tellSources(manager, ended)),
     256,
+    () => this.awaitingAnswer === 0,
+    FINISH_HOLD_MS,
   );
   private readonly listeners = new Map<string, OutcomeListener>();
   private readonly running = new Set<Promise<void>>();
@@ -328,24 +338,12 @@ export class OutboxService implements OnApplicationBootstrap, BeforeApplicationS
     await backgroundSlice.yieldSlice(true);
     const sender = this.senders.get(message.channel);
     let result: SendResult;
-    if (!sender) {
-      result = { status: 'permanent', error: `no sender for channel ${message.channel}` };
-    } else {
-      try {
-        result = await sender.send(message.message, {
-          outboxId: message.id,
-          unitId: message.unitId,
-          recipientId: message.recipientId,
-          userMessageAt: message.userMessageAt,
-          origin: MESSAGE_ORIGINS.includes(message.origin as MessageOrigin)
-            ? (message.origin as MessageOrigin)
-            : 'bot',
-          position: message.position,
-          partsSent: message.partsSent,
-        });
-      } catch (error) {
-        result = { status: 'transient', error: errorMessage(error) };
-      }
+    // Counted until the answer is in, so that the results of one claim are recorded together.
+    this.awaitingAnswer++;
+    try {
+      result = await this.send(sender, message);
+    } finally {
+      this.awaitingAnswer--;
     }
     const now = this.clock.now();
     const attempt = {
@@ -404,6 +402,26 @@ export class OutboxService implements OnApplicationBootstrap, BeforeApplicationS
         outboxId: message.id,
         error: errorMessage(error),
       });
+    }
+  }
+
+  /** The platform's answer to one message; a thrown error is a transient failure. */
+  private async send(sender: ChannelSender | undefined, message: OutboxMessageEntity): Promise<SendResult> {
+    if (!sender) return { status: 'permanent', error: `no sender for channel ${message.channel}` };
+    try {
+      return await sender.send(message.message, {
+        outboxId: message.id,
+        unitId: message.unitId,
+        recipientId: message.recipientId,
+        userMessageAt: message.userMessageAt,
+        origin: MESSAGE_ORIGINS.includes(message.origin as MessageOrigin)
+          ? (message.origin as MessageOrigin)
+          : 'bot',
+        position: message.position,
+        partsSent: message.partsSent,
+      });
+    } catch (error) {
+      return { status: 'transient', error: errorMessage(error) };
     }
   }
 }
