@@ -25,6 +25,19 @@ export const DEFAULT_FEATURES: FeaturizerOptions = {
 
 /** The raw n-grams of the three views, prefixed by view so that they never collide. */
 function extractTerms(n: Normalized, options: FeaturizerOptions = DEFAULT_FEATURES): string[][] {
+  const chars: string[] = [];
+  for (const token of n.stripped) {
+    if (token.startsWith('_')) continue;
+    const padded = ` ${token} `;
+    for (let size = options.charMin; size <= options.charMax; size++) {
+      for (let i = 0; i + size <= padded.length; i++) chars.push(CHAR + padded.slice(i, i + size));
+    }
+  }
+  return [...wordTerms(n), chars];
+}
+
+/** The word and diacritic-free word views: unigrams and bigrams. */
+function wordTerms(n: Normalized): [string[], string[]] {
   const words: string[] = [];
   const stripped: string[] = [];
   for (let i = 0; i < n.tokens.length; i++) {
@@ -35,15 +48,65 @@ function extractTerms(n: Normalized, options: FeaturizerOptions = DEFAULT_FEATUR
       stripped.push('s:' + n.stripped[i] + ' ' + n.stripped[i + 1]);
     }
   }
-  const chars: string[] = [];
-  for (const token of n.stripped) {
-    if (token.startsWith('_')) continue;
-    const padded = ` ${token} `;
-    for (let size = options.charMin; size <= options.charMax; size++) {
-      for (let i = 0; i + size <= padded.length; i++) chars.push('c:' + padded.slice(i, i + size));
+  return [words, stripped];
+}
+
+const CHAR = 'c:';
+
+/**
+ * The vocabulary's character n-grams as a trie over UTF-16 code units (as String#slice counts
+ * them): a message's n-grams are looked up by walking it, without building a string for each of
+ * the few hundred a message has.
+ */
+class CharGrams {
+  /** (node, code unit) → child node, keyed node * 65536 + code. */
+  private readonly edges = new Map<number, number>();
+  /** The vocabulary index of the n-gram ending at each node, or -1. */
+  private readonly terms: number[] = [-1];
+
+  constructor(vocab: Map<string, number>) {
+    for (const [term, index] of vocab) {
+      if (!term.startsWith(CHAR)) continue;
+      let node = 0;
+      for (let k = CHAR.length; k < term.length; k++) {
+        const key = node * 65536 + term.charCodeAt(k);
+        let next = this.edges.get(key);
+        if (next === undefined) {
+          next = this.terms.length;
+          this.terms.push(-1);
+          this.edges.set(key, next);
+        }
+        node = next;
+      }
+      this.terms[node] = index;
     }
   }
-  return [words, stripped, chars];
+
+  /** The vocabulary indices of the n-grams in the order extractTerms lists them (token, size, start). */
+  indices(n: Normalized, options: FeaturizerOptions): number[] {
+    const out: number[] = [];
+    const sizes = options.charMax - options.charMin + 1;
+    const bySize: number[][] = Array.from({ length: sizes }, () => []);
+    for (const token of n.stripped) {
+      if (token.startsWith('_')) continue;
+      const padded = ` ${token} `;
+      for (let i = 0; i + options.charMin <= padded.length; i++) {
+        let node = 0;
+        for (let k = 0; k < options.charMax && i + k < padded.length; k++) {
+          const next = this.edges.get(node * 65536 + padded.charCodeAt(i + k));
+          if (next === undefined) break;
+          node = next;
+          if (k + 1 >= options.charMin && this.terms[node] >= 0)
+            bySize[k + 1 - options.charMin].push(this.terms[node]);
+        }
+      }
+      for (const found of bySize) {
+        for (const index of found) out.push(index);
+        found.length = 0;
+      }
+    }
+    return out;
+  }
 }
 
 /**
@@ -53,6 +116,9 @@ function extractTerms(n: Normalized, options: FeaturizerOptions = DEFAULT_FEATUR
 export class Featurizer {
   private vocab = new Map<string, number>();
   private idf: Float32Array = new Float32Array(0);
+  /** Built from the vocabulary at the first transform. */
+  private charGrams?: CharGrams;
+  private counts?: Int32Array;
 
   constructor(private readonly options: FeaturizerOptions = DEFAULT_FEATURES) {}
 
@@ -74,30 +140,38 @@ export class Featurizer {
       idf.push(Math.log((1 + n) / (1 + count)) + 1);
     }
     this.idf = Float32Array.from(idf);
+    this.charGrams = undefined;
+    this.counts = undefined;
   }
 
   transform(sample: Normalized): SparseVector {
-    const views = extractTerms(sample, this.options);
+    this.charGrams ??= new CharGrams(this.vocab);
+    const [words, stripped] = wordTerms(sample);
+    const views = [
+      words.map((term) => this.vocab.get(term)),
+      stripped.map((term) => this.vocab.get(term)),
+      this.charGrams.indices(sample, this.options),
+    ];
     const weights = [this.options.wordWeight, this.options.strippedWeight, this.options.charWeight];
     const indices: number[] = [];
     const values: number[] = [];
-    views.forEach((terms, v) => {
-      const counts = new Map<number, number>();
-      for (const term of terms) {
-        const index = this.vocab.get(term);
-        if (index !== undefined) counts.set(index, (counts.get(index) ?? 0) + 1);
-      }
+    // Counts per vocabulary index in a reused array; `seen` keeps first occurrences in order.
+    const counts = (this.counts ??= new Int32Array(this.vocab.size));
+    views.forEach((found, v) => {
+      const seen: number[] = [];
+      for (const index of found) if (index !== undefined && counts[index]++ === 0) seen.push(index);
       let norm = 0;
-      const local: [number, number][] = [];
-      for (const [index, count] of counts) {
-        const value = (1 + Math.log(count)) * this.idf[index];
-        local.push([index, value]);
+      const local: number[] = [];
+      for (const index of seen) {
+        const value = (1 + Math.log(counts[index])) * this.idf[index];
+        counts[index] = 0;
+        local.push(value);
         norm += value * value;
       }
       norm = Math.sqrt(norm) || 1;
-      for (const [index, value] of local) {
-        indices.push(index);
-        values.push((value / norm) * weights[v]);
+      for (let k = 0; k < seen.length; k++) {
+        indices.push(seen[k]);
+        values.push((local[k] / norm) * weights[v]);
       }
     });
     return { indices: Int32Array.from(indices), values: Float32Array.from(values) };
