@@ -36,6 +36,19 @@ describe.each(testDatabases())('queue leases (%s)', (database) => {
     correlationId: null,
   });
 
+  /** A bot's reply to `user`, as a turn would enqueue it. */
+  const reply = (channel: string, conversationId: string, user: string) => ({
+    unitId: 'so-y-te-khanh-hoa',
+    channel,
+    conversationId,
+    recipientId: user,
+    inboxEventId: null,
+    userMessageAt: null,
+    position: 0,
+    origin: 'bot' as const,
+    message: { text: `to ${user}` },
+  });
+
   it('should let another worker take over an expired claim, keep the order, and refuse the old worker its commit', async () => {
     // The app's own worker stays out of the way: this test plays two workers by hand.
     await t.app.get(InboxWorker).beforeApplicationShutdown();
@@ -96,17 +109,7 @@ describe.each(testDatabases())('queue leases (%s)', (database) => {
     const rows = await t.db.transaction((m) =>
       outbox.insert(
         m,
-        ['U4', 'U1', 'U2', 'U3'].map((user) => ({
-          unitId: 'so-y-te-khanh-hoa',
-          channel: 'nowhere',
-          conversationId: `c-finish-${user}`,
-          recipientId: user,
-          inboxEventId: null,
-          userMessageAt: null,
-          position: 0,
-          origin: 'bot' as const,
-          message: { text: `to ${user}` },
-        })),
+        ['U4', 'U1', 'U2', 'U3'].map((user) => reply('nowhere', `c-finish-${user}`, user)),
         t0,
       ),
     );
@@ -213,17 +216,7 @@ describe.each(testDatabases())('queue leases (%s)', (database) => {
     const rows = await t.db.transaction((m) =>
       service.enqueue(
         m,
-        users.map((user) => ({
-          unitId: 'so-y-te-khanh-hoa',
-          channel: 'messenger',
-          conversationId: `c-answers-${user}`,
-          recipientId: user,
-          inboxEventId: null,
-          userMessageAt: null,
-          position: 0,
-          origin: 'bot' as const,
-          message: { text: `to ${user}` },
-        })),
+        users.map((user) => reply('messenger', `c-answers-${user}`, user)),
       ),
     );
     service.notify(['messenger']);
