@@ -337,14 +337,9 @@ export class OutboxService implements OnApplicationBootstrap, BeforeApplicationS
   private async deliver(message: OutboxMessageEntity, attemptId: number): Promise<void> {
     await backgroundSlice.yieldSlice(true);
     const sender = this.senders.get(message.channel);
-    let result: SendResult;
     // Counted until the answer is in, so that the results of one claim are recorded together.
     this.awaitingAnswer++;
-    try {
-      result = await this.send(sender, message);
-    } finally {
-      this.awaitingAnswer--;
-    }
+    const result = await this.send(sender, message).finally(() => this.awaitingAnswer--);
     const now = this.clock.now();
     const attempt = {
       result: result.status,
