@@ -26,14 +26,17 @@ export const DEFAULT_FEATURES: FeaturizerOptions = {
 /** The raw n-grams of the three views, prefixed by view so that they never collide. */
 function extractTerms(n: Normalized, options: FeaturizerOptions = DEFAULT_FEATURES): string[][] {
   const chars: string[] = [];
-  for (const token of n.stripped) {
-    if (token.startsWith('_')) continue;
-    const padded = ` ${token} `;
+  for (const padded of charWords(n)) {
     for (let size = options.charMin; size <= options.charMax; size++) {
       for (let i = 0; i + size <= padded.length; i++) chars.push(CHAR + padded.slice(i, i + size));
     }
   }
   return [...wordTerms(n), chars];
+}
+
+/** The words whose character n-grams count (placeholders such as _num_ do not), space-padded. */
+function charWords(n: Normalized): string[] {
+  return n.stripped.filter((token) => !token.startsWith('_')).map((token) => ` ${token} `);
 }
 
 /** The word and diacritic-free word views: unigrams and bigrams. */
@@ -87,9 +90,7 @@ class CharGrams {
     const out: number[] = [];
     const sizes = options.charMax - options.charMin + 1;
     const bySize: number[][] = Array.from({ length: sizes }, () => []);
-    for (const token of n.stripped) {
-      if (token.startsWith('_')) continue;
-      const padded = ` ${token} `;
+    for (const padded of charWords(n)) {
       for (let i = 0; i + options.charMin <= padded.length; i++) {
         let node = 0;
         for (let k = 0; k < options.charMax && i + k < padded.length; k++) {
