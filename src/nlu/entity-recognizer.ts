@@ -2,7 +2,8 @@ import type { Entity, EntityType } from '../messaging/understanding';
 
 type Found = Omit<Entity, 'type'> & { type: EntityType };
 
-const EMAIL = /[\p{L}\p{N}._%+-]+@[\p{L}\p{N}-]+(?:\.[\p{L}\p{N}-]+)+/gu;
+/** An e-mail address (Unicode letters allowed); the normaliser replaces the same ones. */
+export const EMAIL = /[\p{L}\p{N}._%+-]+@[\p{L}\p{N}-]+(?:\.[\p{L}\p{N}-]+)+/gu;
 const TICKET = /(?<![\p{L}\p{N}])pa[\s-]?(20\d\d)[\s-]?(\d{6})(?![\p{L}\p{N}])/giu;
 const BHYT = /(?<![\p{L}\p{N}])([a-z]{2})[\s.-]?(\d(?:[\s.-]?\d){12})(?![\p{L}\p{N}])/giu;
 // A run of 9–13 digits, possibly grouped with spaces, dots or dashes (+84 allowed in front).

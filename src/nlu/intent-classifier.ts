@@ -261,10 +261,6 @@ export function calibrate(
  * an own enumerable property throughout, so spreading, JSON and equality see it as any other.
  */
 function withLazyTopic(intent: string, score: number, resolve: () => string | undefined): IntentScore {
-  const settle = (target: IntentScore, value: string | undefined) => {
-    Object.defineProperty(target, 'topic', { value, enumerable: true, writable: true, configurable: true });
-    return value;
-  };
   return {
     intent,
     get topic(): string | undefined {
@@ -275,4 +271,10 @@ function withLazyTopic(intent: string, score: number, resolve: () => string | un
     },
     score,
   };
+}
+
+/** Replaces the lazy accessor by a plain data property holding `value`. */
+function settle(target: IntentScore, value: string | undefined): string | undefined {
+  Object.defineProperty(target, 'topic', { value, enumerable: true, writable: true, configurable: true });
+  return value;
 }

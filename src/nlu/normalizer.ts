@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { fromRoot } from '../common/project-root';
+import { EMAIL } from './entity-recognizer';
 import { canonicalTones, hasVietnameseMarks, stripDiacritics } from './vietnamese';
 
 export interface Normalized {
@@ -19,7 +20,6 @@ export interface Normalized {
 /** Longer input is cut before classification: the first 1,000 characters say what it is about. */
 const MAX_CHARS = 1000;
 const URL = /\b(?:https?:\/\/|www\.)\S+|\b[a-z0-9-]+(?:\.[a-z0-9-]+)*\.(?:vn|com|net|org)(?:\/\S*)?/giu;
-const EMAIL = /[\p{L}\p{N}._%+-]+@[\p{L}\p{N}-]+(?:\.[\p{L}\p{N}-]+)+/gu;
 const PHONE = /(?<![\p{L}\p{N}])(?:\+?84|0)(?:[\s.-]?\d){8,10}(?![\p{L}\p{N}])/gu;
 const EMOJI = /\p{Extended_Pictographic}/gu;
 // Pasted or injected markup says nothing about the message: "<b>hi</b>" is "hi".
