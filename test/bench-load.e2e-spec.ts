@@ -9,7 +9,14 @@ interface LoadReport {
   results: {
     label: string;
     acks: { ok: number };
-    endToEnd: { deliveries: number; acked: number; answered: number; lost: number; duplicates: number };
+    endToEnd: {
+      deliveries: number;
+      acked: number;
+      answered: number;
+      lost: number;
+      duplicates: number;
+      cpu: { appMsPerTurn: number; machineMsPerTurn: number; machineBusyPercent: number } | null;
+    };
     webChatConnections: { ok: number };
     peakRssMB: number;
     verified: boolean;
@@ -53,6 +60,17 @@ describe('bench:load', () => {
       lost: 0,
       duplicates: 0,
     });
+    // Read from /proc (the tests run on Linux): the app's CPU is part of the machine's.
+    expect(sqlite.endToEnd.cpu).toEqual({
+      appMsPerTurn: expect.any(Number),
+      machineMsPerTurn: expect.any(Number),
+      machineBusyPercent: expect.any(Number),
+    });
+    const cpu = sqlite.endToEnd.cpu!;
+    expect(cpu.appMsPerTurn).toBeGreaterThan(0);
+    expect(cpu.machineMsPerTurn).toBeGreaterThan(0);
+    expect(cpu.machineBusyPercent).toBeGreaterThan(0);
+    expect(cpu.machineBusyPercent).toBeLessThanOrEqual(100);
     expect(sqlite.webChatConnections.ok).toBeGreaterThan(0);
     expect(sqlite.peakRssMB).toBeGreaterThan(0);
     expect(sqlite.verified).toBe(true);

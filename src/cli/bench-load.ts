@@ -261,6 +261,79 @@ class RssSampler {
   }
 }
 
+/**
+ * CPU time over a phase, from /proc (Linux): the app processes' own (all their threads: the event
+ * loop, V8's collectors, the thread pool) and the whole machine's busy time, which includes the load
+ * generator, the fake Send API and, with PostgreSQL, the database. Per turn, they say how far the
+ * machine is from its ceiling: N cores carry at most N × 1,000 / (machine ms per turn) turns/s.
+ */
+class CpuMeter {
+  private readonly from: CpuSnapshot;
+  private to?: CpuSnapshot;
+
+  constructor(private readonly pids: () => number[]) {
+    this.from = this.snapshot();
+  }
+
+  /** Ends the phase. */
+  end(): void {
+    this.to = this.snapshot();
+  }
+
+  /** Null where /proc cannot be read. */
+  perTurn(turns: number): EndToEnd['cpu'] {
+    const to = this.to ?? this.snapshot();
+    const total = to.total - this.from.total;
+    const seconds = (to.at - this.from.at) / 1000;
+    if (!total || !seconds || !turns) return null;
+    // Clock ticks per second, from the jiffies all cores counted over the wall time.
+    const hz = total / (seconds * cpus().length);
+    const ms = (jiffies: number) => round((1000 * jiffies) / hz / turns, 2);
+    return {
+      appMsPerTurn: ms(to.apps - this.from.apps),
+      machineMsPerTurn: ms(to.busy - this.from.busy),
+      machineBusyPercent: Math.round((100 * (to.busy - this.from.busy)) / total),
+    };
+  }
+
+  private snapshot(): CpuSnapshot {
+    return { ...machineJiffies(), apps: this.appJiffies(), at: Date.now() };
+  }
+
+  private appJiffies(): number {
+    let sum = 0;
+    for (const pid of this.pids()) {
+      try {
+        // Fields after the command's closing parenthesis: utime and stime are the 12th and 13th.
+        const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+        sum += Number(fields[11]) + Number(fields[12]);
+      } catch {
+        // gone, or not Linux
+      }
+    }
+    return sum;
+  }
+}
+
+interface CpuSnapshot {
+  busy: number;
+  total: number;
+  apps: number;
+  at: number;
+}
+
+function machineJiffies(): { busy: number; total: number } {
+  try {
+    const [, ...values] = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/);
+    // user nice system idle iowait irq softirq steal (guest time is already in user)
+    const n = values.slice(0, 8).map(Number);
+    const total = n.reduce((a, b) => a + b, 0);
+    return { busy: total - n[3] - n[4], total };
+  } catch {
+    return { busy: 0, total: 0 };
+  }
+}
+
 // ---------------------------------------------------------------------------------------------
 // Deliveries: each one a distinct message id, signed as Meta signs.
 
@@ -670,6 +743,8 @@ interface EndToEnd {
   seconds: number;
   /** Delivery sent → first reply of its turn at the Send API, ms. */
   latency: { p50: number; p90: number; p99: number; max: number };
+  /** CPU of the phase (CpuMeter), per answered turn; null without /proc. */
+  cpu: { appMsPerTurn: number; machineMsPerTurn: number; machineBusyPercent: number } | null;
 }
 
 function post(url: string, agent: Agent, d: Delivery): Promise<number> {
@@ -727,6 +802,7 @@ async function endToEnd(
   const sent = new Map<string, { at: number; user: string; k: number; status: number }>();
   const agent = new Agent({ keepAlive: true, maxSockets: CONNECTIONS });
   let next = 0;
+  const meter = new CpuMeter(() => deployment.apps.map((a) => a.child.pid ?? 0).filter((p) => p > 0));
   const firstAt = Date.now();
   // Message k of every user is sent before message k+1 of any, and only once message k was
   // acknowledged, as a platform does: the order the replies must keep is then the order sent.
@@ -780,6 +856,7 @@ async function endToEnd(
     }
     await sleep(500);
   }
+  meter.end();
   process.stderr.write('\n');
   await sleep(300);
   records.push(...(await graphSends(graphUrl, records.length)).records);
@@ -832,6 +909,7 @@ async function endToEnd(
       p99: percentile(latencies, 99),
       max: latencies.length ? latencies[latencies.length - 1] : NaN,
     },
+    cpu: meter.perTurn(firstReply.size),
   };
 }
 
@@ -931,7 +1009,10 @@ async function runTarget(
     sayFor(`end to end: ${options.turns} deliveries`);
     const e2e = await endToEnd(urls('/webhooks/messenger'), graphUrl, d, options.turns, `${tag}e`);
     sayFor(
-      `${e2e.turnsPerSecond} turns/s, reply p50 ${e2e.latency.p50} ms p99 ${e2e.latency.p99} ms; lost ${e2e.lost}, duplicates ${e2e.duplicates}, out of order ${e2e.outOfOrder}`,
+      `${e2e.turnsPerSecond} turns/s, reply p50 ${e2e.latency.p50} ms p99 ${e2e.latency.p99} ms; lost ${e2e.lost}, duplicates ${e2e.duplicates}, out of order ${e2e.outOfOrder}` +
+        (e2e.cpu
+          ? `; CPU per turn: app ${e2e.cpu.appMsPerTurn} ms, machine ${e2e.cpu.machineMsPerTurn} ms (${e2e.cpu.machineBusyPercent} % busy)`
+          : ''),
     );
     let w = 0;
     const chat = () => ({
@@ -1038,8 +1119,8 @@ function table(report: Report): string {
     '',
     `Bare limit (Fastify, same HMAC check, ${CONNECTIONS} connections): ${report.bare.rate} req/s, p50 ${ms(report.bare.p50)}, p99 ${ms(report.bare.p99)}; at ${OFFERED_RATE}/s offered (steady, open loop): p50 ${ms(report.bareAtRate.p50)}, p99 ${ms(report.bareAtRate.p99)}.`,
     '',
-    '| database | acks/s (50 conn.) | ack p99 | ratio to bare | 1000/s offered (steady): served | p99 | errors / non-2xx | turns/s end to end | reply p50 / p99 | lost / dup. / out of order | web chat 100/s (steady): req/s, p50 / p99 | web chat 20 conn.: req/s, p50 / p99 | peak RSS | evidence:verify |',
-    '|---|---|---|---|---|---|---|---|---|---|---|---|---|---|',
+    '| database | acks/s (50 conn.) | ack p99 | ratio to bare | 1000/s offered (steady): served | p99 | errors / non-2xx | turns/s end to end | CPU ms per turn: app / machine (busy) | reply p50 / p99 | lost / dup. / out of order | web chat 100/s (steady): req/s, p50 / p99 | web chat 20 conn.: req/s, p50 / p99 | peak RSS | evidence:verify |',
+    '|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|',
   ];
   for (const r of report.results) {
     const e = r.endToEnd;
@@ -1053,6 +1134,7 @@ function table(report: Report): string {
         ms(r.fixedRate.p99),
         `${r.fixedRate.errors} / ${r.fixedRate.non2xx}`,
         e.turnsPerSecond,
+        e.cpu ? `${e.cpu.appMsPerTurn} / ${e.cpu.machineMsPerTurn} (${e.cpu.machineBusyPercent} %)` : '–',
         `${ms(e.latency.p50)} / ${ms(e.latency.p99)}`,
         `${e.lost} / ${e.duplicates} / ${e.outOfOrder}`,
         web(r.webChatAtRate),
