@@ -567,6 +567,8 @@ interface Target {
 
 interface Deployment {
   apps: AppInstance[];
+  /** The app processes still known by pid (what RssSampler and CpuMeter read). */
+  pids: () => number[];
   rss: RssSampler;
   db: () => Promise<DataSource>;
   /** Stops the apps, then runs evidence:verify on their data. */
@@ -650,7 +652,8 @@ class Bench {
       }
       throw error;
     }
-    const rss = new RssSampler(() => apps.map((a) => a.child.pid ?? 0).filter((p) => p > 0));
+    const pids = () => apps.map((a) => a.child.pid ?? 0).filter((p) => p > 0);
+    const rss = new RssSampler(pids);
     rss.start();
     let source: DataSource | undefined;
     const db = async () => {
@@ -697,7 +700,7 @@ class Bench {
         crashes: apps.map((a, i) => (a.crash ? `instance ${i + 1} ${a.crash}` : '')).filter(Boolean),
       };
     };
-    return { apps, rss, db, finish };
+    return { apps, pids, rss, db, finish };
   }
 
   async cleanUp(): Promise<void> {
@@ -802,7 +805,7 @@ async function endToEnd(
   const sent = new Map<string, { at: number; user: string; k: number; status: number }>();
   const agent = new Agent({ keepAlive: true, maxSockets: CONNECTIONS });
   let next = 0;
-  const meter = new CpuMeter(() => deployment.apps.map((a) => a.child.pid ?? 0).filter((p) => p > 0));
+  const meter = new CpuMeter(deployment.pids);
   const firstAt = Date.now();
   // Message k of every user is sent before message k+1 of any, and only once message k was
   // acknowledged, as a platform does: the order the replies must keep is then the order sent.
