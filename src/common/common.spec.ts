@@ -127,6 +127,49 @@ describe('concurrency helpers', () => {
     expect(batches).toEqual([[1, 2, 3], [4]]);
   });
 
+  it('should settle a GroupCommit round at the end of the flush queued or under way, not when idle', async () => {
+    const ended: number[][] = [];
+    const group = new GroupCommit<number, number>(async (items) => {
+      await new Promise((r) => setTimeout(r, 5));
+      ended.push(items);
+      return items.map((value) => ({ ok: true, value }));
+    });
+    expect(group.settled()).toBeUndefined();
+    const done = group.add(1);
+    const queued = group.settled();
+    await new Promise((r) => setImmediate(r));
+    // Under way now; what arrives meanwhile is the next round's.
+    const next = group.add(2);
+    await queued;
+    expect(ended).toEqual([[1]]);
+    const underWay = group.settled();
+    await Promise.all([done, next, underWay]);
+    expect(ended).toEqual([[1], [2]]);
+    expect(group.settled()).toBeUndefined();
+  });
+
+  it('should start a GroupCommit flush only once the work it yields to has settled', async () => {
+    const order: string[] = [];
+    let release!: () => void;
+    const first = new Promise<void>((r) => (release = r));
+    let yielding = true;
+    const group = new GroupCommit<number, number>(
+      (items) => (order.push('flush'), Promise.resolve(items.map((value) => ({ ok: true, value })))),
+      10,
+      undefined,
+      10,
+      () => (yielding ? first : undefined),
+    );
+    const added = group.add(1);
+    await new Promise((r) => setTimeout(r, 5));
+    expect(order).toEqual([]);
+    order.push('first');
+    yielding = false;
+    release();
+    await added;
+    expect(order).toEqual(['first', 'flush']);
+  });
+
   it('should fail every item of a GroupCommit batch whose flush throws, and go on with the next', async () => {
     let calls = 0;
     const group = new GroupCommit<number, number>(async (items) => {

@@ -1,4 +1,5 @@
 import { EventLoopSlice } from './event-loop-slice';
+import { GroupCommit } from './group-commit';
 
 const busy = (ms: number) => {
   const end = performance.now() + ms;
@@ -66,5 +67,28 @@ describe(EventLoopSlice.name, () => {
       }),
     ]);
     expect(order).toEqual(['send 1', 'send 2', 'turn 1', 'turn 2', 'turn 3']);
+  });
+
+  it('should hold a release until work registered to go first has ended, though it was queued later', async () => {
+    const slice = new EventLoopSlice(1, 4);
+    const order: string[] = [];
+    const door = new GroupCommit<string, void>((items) => {
+      order.push(...items);
+      return Promise.resolve(items.map(() => ({ ok: true as const, value: undefined })));
+    });
+    const unregister = slice.goesFirst(() => door.settled());
+    busy(3);
+    const worker = (async () => {
+      await slice.yieldSlice();
+      order.push('work');
+    })();
+    // The slice's release is queued now, in this check phase; a webhook's commit comes a poll later
+    // and is queued behind it, yet it goes first.
+    await new Promise((resolve) => setImmediate(resolve));
+    const acknowledged = door.add('door');
+    await Promise.all([worker, acknowledged]);
+    expect(order).toEqual(['door', 'work']);
+    unregister();
+    expect(slice.urgentEnded()).toBeUndefined();
   });
 });

@@ -9,11 +9,15 @@ import { performance } from 'node:perf_hooks';
  *
  * Background work calls `yieldSlice()` before each unit of work. While the current slice has run
  * less than `budgetMs` and nobody waits, it goes on at once. Otherwise it queues, and each turn of
- * the event loop, after the poll for I/O (incoming requests parsed, their handlers run, and what they
- * queued for that same turn, such as a webhook's group commit, done), lets at most `perTurn` queued
- * units go on. A count, not the clock, bounds what is let through: units released together start
- * in one burst of promise continuations before any of them has spent time, so a clock check at
- * release would let them all through. Request handlers never call it.
+ * the event loop, after the poll for I/O (incoming requests parsed and their handlers run), lets at
+ * most `perTurn` queued units go on. A count, not the clock, bounds what is let through: units
+ * released together start in one burst of promise continuations before any of them has spent time,
+ * so a clock check at release would let them all through. Request handlers never call it.
+ *
+ * What a request handler queued for the same check phase (a webhook's group commit) is not
+ * necessarily ahead: a release queued in the previous check phase runs first, and so did the units
+ * it let go. Work registered with `goesFirst()` is therefore waited for before each release, and a
+ * background commit can wait for it too (`urgentEnded()`).
  */
 export class EventLoopSlice {
   private sliceStart = performance.now();
@@ -21,6 +25,7 @@ export class EventLoopSlice {
   private readonly finishing: (() => void)[] = [];
   private readonly queue: (() => void)[] = [];
   private scheduled = false;
+  private readonly firsts: (() => Promise<void> | undefined)[] = [];
 
   constructor(
     private readonly budgetMs = 2,
@@ -40,6 +45,30 @@ export class EventLoopSlice {
     });
   }
 
+  /**
+   * Registers work that background work must not delay: `pending` returns a promise while some of it
+   * is queued or under way, which resolves when that much has ended (not when the source is idle, so
+   * a steady stream of it does not starve the background). Only for work that is CPU once started,
+   * such as a commit on a synchronous driver; waiting on I/O would leave the loop idle.
+   */
+  goesFirst(pending: () => Promise<void> | undefined): () => void {
+    this.firsts.push(pending);
+    return () => {
+      const at = this.firsts.indexOf(pending);
+      if (at >= 0) this.firsts.splice(at, 1);
+    };
+  }
+
+  /** Resolves once the urgent work queued or under way now has ended; undefined when there is none. */
+  urgentEnded(): Promise<void> | undefined {
+    const waits = this.firsts.map((pending) => pending()).filter((wait) => wait !== undefined);
+    if (!waits.length) return undefined;
+    return Promise.all(waits).then(
+      () => undefined,
+      () => undefined,
+    );
+  }
+
   /** Units waiting for a turn of the event loop. */
   get waiting(): number {
     return this.finishing.length + this.queue.length;
@@ -52,13 +81,19 @@ export class EventLoopSlice {
     // already queued; the second one turn later, after what that poll queued for its own check phase.
     setImmediate(() =>
       setImmediate(() => {
-        this.scheduled = false;
-        this.sliceStart = performance.now();
-        const first = this.finishing.splice(0, this.perTurn);
-        for (const resolve of [...first, ...this.queue.splice(0, this.perTurn - first.length)]) resolve();
-        if (this.waiting) this.schedule();
+        const urgent = this.urgentEnded();
+        if (urgent) void urgent.then(() => this.release());
+        else this.release();
       }),
     );
+  }
+
+  private release(): void {
+    this.scheduled = false;
+    this.sliceStart = performance.now();
+    const first = this.finishing.splice(0, this.perTurn);
+    for (const resolve of [...first, ...this.queue.splice(0, this.perTurn - first.length)]) resolve();
+    if (this.waiting) this.schedule();
   }
 }
 

@@ -18,18 +18,23 @@ export class GroupCommit<I, O> {
   private flushing = false;
   private scheduled = false;
   private idleWaiters: (() => void)[] = [];
+  /** Waiting for the end of the flush now queued or under way (`settled()`). */
+  private roundWaiters: (() => void)[] = [];
 
   private holdingSince = 0;
 
   /**
    * `ready` (optional) says whether to flush now or let the batch fill a little longer: it is asked
    * at each loop iteration, until it agrees, the batch is full, or `maxHoldMs` has passed.
+   * `yieldTo` (optional) names work that goes first: when it returns a promise, the flush starts
+   * once that has settled.
    */
   constructor(
     private readonly flush: (items: I[]) => Promise<Settled<O>[]>,
     private readonly maxBatch = 256,
     private readonly ready?: () => boolean,
     private readonly maxHoldMs = 10,
+    private readonly yieldTo?: () => Promise<void> | undefined,
   ) {}
 
   add(item: I): Promise<O> {
@@ -48,6 +53,12 @@ export class GroupCommit<I, O> {
     return this.queue.length + (this.flushing ? 1 : 0);
   }
 
+  /** Resolves when the flush now queued or under way has ended; undefined when there is none. */
+  settled(): Promise<void> | undefined {
+    if (!this.scheduled && !this.flushing) return undefined;
+    return new Promise((resolve) => this.roundWaiters.push(resolve));
+  }
+
   /** Resolves when nothing is waiting or in flight. */
   idle(): Promise<void> {
     if (!this.flushing && !this.queue.length) return Promise.resolve();
@@ -60,18 +71,28 @@ export class GroupCommit<I, O> {
     // setImmediate, not a timer: the requests of this turn of the event loop join the batch,
     // and nothing waits a fixed delay.
     setImmediate(() => {
-      this.scheduled = false;
       if (this.ready && this.queue.length < this.maxBatch && !this.ready()) {
         this.holdingSince ||= Date.now();
-        if (Date.now() - this.holdingSince < this.maxHoldMs) return this.schedule();
+        if (Date.now() - this.holdingSince < this.maxHoldMs) {
+          this.scheduled = false;
+          return this.schedule();
+        }
       }
       this.holdingSince = 0;
-      void this.run();
+      const first = this.yieldTo?.();
+      if (first) void first.then(() => this.start());
+      else this.start();
     });
   }
 
+  private start(): void {
+    this.scheduled = false;
+    void this.run();
+  }
+
   private async run(): Promise<void> {
-    if (this.flushing || !this.queue.length) return;
+    if (this.flushing) return;
+    if (!this.queue.length) return this.endRound();
     this.flushing = true;
     const batch = this.queue.splice(0, this.maxBatch);
     try {
@@ -86,8 +107,13 @@ export class GroupCommit<I, O> {
       for (const p of batch) p.reject(error);
     } finally {
       this.flushing = false;
+      this.endRound();
       if (this.queue.length) this.schedule();
       else this.idleWaiters.splice(0).forEach((resolve) => resolve());
     }
+  }
+
+  private endRound(): void {
+    this.roundWaiters.splice(0).forEach((resolve) => resolve());
   }
 }

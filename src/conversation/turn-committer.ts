@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
+import { backgroundSlice } from '../common/event-loop-slice';
 import { GroupCommit, type Settled } from '../common/group-commit';
 import { DatabaseService } from '../database/database.service';
 import { InteractionsService, type InteractionDraft } from '../interactions/interactions.service';
@@ -35,6 +36,8 @@ export class TurnCommitter {
     // at most a few milliseconds.
     12,
     () => this.waiting >= this.active,
+    undefined,
+    () => backgroundSlice.urgentEnded(),
   );
 
   constructor(

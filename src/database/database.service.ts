@@ -32,6 +32,11 @@ export class DatabaseService implements OnModuleInit, OnApplicationShutdown {
     return this.dataSource.options.type === 'postgres' ? 'postgres' : 'sqlite';
   }
 
+  /** better-sqlite3: a statement runs on the event loop, so a commit is CPU on it, not I/O. */
+  get synchronous(): boolean {
+    return this.dataSource.options.type === 'better-sqlite3';
+  }
+
   get manager(): EntityManager {
     return this.dataSource.manager;
   }

@@ -1,11 +1,13 @@
 import { Injectable, type OnModuleDestroy } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { Clock } from '../common/clock';
+import { backgroundSlice } from '../common/event-loop-slice';
 import { GroupCommit } from '../common/group-commit';
 import { currentCorrelationId } from '../common/correlation';
 import { SecretBox } from '../common/secret-box';
 import { AppConfig } from '../config/app-config';
 import { DatabaseNotifier } from '../database/database-notifier';
+import { DatabaseService } from '../database/database.service';
 import { MetricsService } from '../metrics/metrics.service';
 import type { InboundEvent } from '../messaging/inbound-event';
 import type { InboxEventEntity } from './inbox-event.entity';
@@ -35,6 +37,7 @@ export class InboxClosedError extends Error {
 @Injectable()
 export class InboxService implements OnModuleDestroy {
   private closing = false;
+  private unregisterDoor?: () => void;
   private readonly cipher: SecretBox;
   private readonly listeners: (() => void)[] = [];
   /** Deliveries arriving together share one transaction; each is acknowledged after its commit. */
@@ -49,7 +52,11 @@ export class InboxService implements OnModuleDestroy {
     config: AppConfig,
     private readonly notifier: DatabaseNotifier,
     metrics: MetricsService,
+    db: DatabaseService,
   ) {
+    // On a synchronous driver the door's commit is a stretch of the event loop like any other: it
+    // goes before the turns and sends of the same loop turn, so an acknowledgement never waits on them.
+    if (db.synchronous) this.unregisterDoor = backgroundSlice.goesFirst(() => this.door.settled());
     metrics.gaugeAtScrape(
       'outreach_inbox_pending',
       `Inbox events waiting for their turn, retries included (counted up to ${PENDING_GAUGE_CAP}).`,
@@ -63,6 +70,7 @@ export class InboxService implements OnModuleDestroy {
   /** First step of a graceful shutdown: take no new deliveries (the worker still finishes the queue). */
   onModuleDestroy(): void {
     this.closing = true;
+    this.unregisterDoor?.();
   }
 
   get accepting(): boolean {

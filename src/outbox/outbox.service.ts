@@ -74,6 +74,7 @@ export class OutboxService implements OnApplicationBootstrap, BeforeApplicationS
     256,
     () => this.awaitingAnswer === 0,
     FINISH_HOLD_MS,
+    () => backgroundSlice.urgentEnded(),
   );
   private readonly listeners = new Map<string, OutcomeListener>();
   private readonly running = new Set<Promise<void>>();
