@@ -148,6 +148,22 @@ describe('concurrency helpers', () => {
     expect(group.settled()).toBeUndefined();
   });
 
+  it("should let a GroupCommit item's caller go on before those waiting for the round's end", async () => {
+    const order: string[] = [];
+    const group = new GroupCommit<number, number>((items) =>
+      Promise.resolve(items.map((value) => ({ ok: true, value }))),
+    );
+    const caller = (async () => {
+      await group.add(1);
+      // A webhook's reply is several promise hops after its commit.
+      for (let hop = 0; hop < 5; hop++) await Promise.resolve();
+      order.push('caller');
+    })();
+    const waiter = group.settled()?.then(() => order.push('round waiter'));
+    await Promise.all([caller, waiter]);
+    expect(order).toEqual(['caller', 'round waiter']);
+  });
+
   it('should start a GroupCommit flush only once the work it yields to has settled', async () => {
     const order: string[] = [];
     let release!: () => void;

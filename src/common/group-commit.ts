@@ -113,7 +113,13 @@ export class GroupCommit<I, O> {
     }
   }
 
+  /**
+   * Round waiters go on only once the microtasks queued so far have run, chains included: a tick
+   * queued now runs after the whole microtask queue has drained, so the items' own callers (a
+   * webhook's reply) continue before the work that waited for this round.
+   */
   private endRound(): void {
-    this.roundWaiters.splice(0).forEach((resolve) => resolve());
+    const waiters = this.roundWaiters.splice(0);
+    if (waiters.length) process.nextTick(() => waiters.forEach((resolve) => resolve()));
   }
 }
