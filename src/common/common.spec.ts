@@ -215,6 +215,22 @@ describe('concurrency helpers', () => {
     expect(log.indexOf('timer after b')).toBeLessThan(log.indexOf('c'));
   });
 
+  it('should hand a TurnTaking turn over only once the work it yields to has ended', async () => {
+    const order: string[] = [];
+    let release!: () => void;
+    const first = new Promise<void>((resolve) => (release = resolve));
+    let yielding = true;
+    const turns = new TurnTaking(() => (yielding ? first : undefined));
+    const mine = turns.next().then(() => order.push('turn'));
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    expect(order).toEqual([]);
+    order.push('first');
+    yielding = false;
+    release();
+    await mine;
+    expect(order).toEqual(['first', 'turn']);
+  });
+
   it('should keep a WakeUp nudge that came while awake, and end a sleep at a nudge or at the poll', async () => {
     const wake = new WakeUp();
     wake.begin();

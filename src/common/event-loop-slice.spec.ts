@@ -91,4 +91,20 @@ describe(EventLoopSlice.name, () => {
     unregister();
     expect(slice.urgentEnded()).toBeUndefined();
   });
+
+  it('should resume a background loop in its loop turn only after the urgent work queued there', async () => {
+    const slice = new EventLoopSlice();
+    const order: string[] = [];
+    const door = new GroupCommit<string, void>((items) => {
+      order.push(...items);
+      return Promise.resolve(items.map(() => ({ ok: true as const, value: undefined })));
+    });
+    const unregister = slice.goesFirst(() => door.settled());
+    const claim = slice.nextLoopTurn().then(() => order.push('claim'));
+    // Queued after the loop's hop, as a webhook read in the next poll is.
+    const acknowledged = door.add('door');
+    await Promise.all([claim, acknowledged]);
+    expect(order).toEqual(['door', 'claim']);
+    unregister();
+  });
 });

@@ -69,6 +69,20 @@ export class EventLoopSlice {
     );
   }
 
+  /**
+   * Resolves in the check phase after the next poll for I/O, once the urgent work queued by then has
+   * ended: for background loops that go round once per turn of the event loop (claims, a turn).
+   */
+  nextLoopTurn(): Promise<void> {
+    return new Promise((resolve) =>
+      setImmediate(() => {
+        const urgent = this.urgentEnded();
+        if (urgent) void urgent.then(resolve);
+        else resolve();
+      }),
+    );
+  }
+
   /** Units waiting for a turn of the event loop. */
   get waiting(): number {
     return this.finishing.length + this.queue.length;

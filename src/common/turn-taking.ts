@@ -9,6 +9,9 @@ export class TurnTaking {
   private readonly waiting: (() => void)[] = [];
   private scheduled = false;
 
+  /** `yieldTo` (optional) names work that goes first: when it returns a promise, the turn waits for it. */
+  constructor(private readonly yieldTo?: () => Promise<void> | undefined) {}
+
   /** Resolves when it is the caller's turn; its synchronous work then runs before anyone else's. */
   next(): Promise<void> {
     return new Promise((resolve) => {
@@ -23,9 +26,15 @@ export class TurnTaking {
     // Scheduled from within a setImmediate callback, the next one runs in the next loop iteration,
     // after the poll phase.
     setImmediate(() => {
-      this.scheduled = false;
-      this.waiting.shift()?.();
-      this.schedule();
+      const first = this.yieldTo?.();
+      if (first) void first.then(() => this.handOver());
+      else this.handOver();
     });
+  }
+
+  private handOver(): void {
+    this.scheduled = false;
+    this.waiting.shift()?.();
+    this.schedule();
   }
 }

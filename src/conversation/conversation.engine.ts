@@ -3,6 +3,7 @@ import { performance } from 'node:perf_hooks';
 import { Inject, Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import { Clock } from '../common/clock';
 import { errorMessage } from '../common/errors';
+import { backgroundSlice } from '../common/event-loop-slice';
 import { TurnTaking } from '../common/turn-taking';
 import { SecretBox } from '../common/secret-box';
 import { AppConfig } from '../config/app-config';
@@ -52,7 +53,7 @@ export class ConversationEngine implements InboxHandler, OnModuleInit {
   private readonly logger = new Logger(ConversationEngine.name);
   private readonly intents = new Map<string, Intent>();
   private readonly contacts: SecretBox;
-  private readonly turns = new TurnTaking();
+  private readonly turns = new TurnTaking(() => backgroundSlice.urgentEnded());
 
   constructor(
     @Inject(INTENTS) intents: Intent[],

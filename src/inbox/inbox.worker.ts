@@ -218,7 +218,7 @@ export class InboxWorker implements OnApplicationBootstrap, BeforeApplicationShu
       // something arrived or finished while claiming.
       if (claimed.length < free || free <= 0) await this.wakeUp.sleep(POLL_MS);
       // Turns committed together finish together: one claim for all of them, not one each.
-      await new Promise((resolve) => setImmediate(resolve));
+      await backgroundSlice.nextLoopTurn();
     }
   }
 

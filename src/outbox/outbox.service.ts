@@ -293,7 +293,7 @@ export class OutboxService implements OnApplicationBootstrap, BeforeApplicationS
       // The poll finds what no signal announced: retries come due, other instances' leftovers.
       if (!more && (await this.wakeUp.sleep(POLL_MS))) this.markAllDue();
       // Sends that finish together are one wake-up and one claim, not one each.
-      await new Promise((resolve) => setImmediate(resolve));
+      await backgroundSlice.nextLoopTurn();
     }
   }
 
