@@ -53,6 +53,25 @@ describe(SecretBox.name, () => {
   });
 });
 
+/** Work that goes first: pending until `endAfter` ends it, which checks that nothing went before it. */
+function urgentWork() {
+  const order: string[] = [];
+  let end!: () => void;
+  const ended = new Promise<void>((resolve) => (end = resolve));
+  let under = true;
+  return {
+    order,
+    pending: () => (under ? ended : undefined),
+    async endAfter(ms: number) {
+      await new Promise((resolve) => setTimeout(resolve, ms));
+      expect(order).toEqual([]);
+      order.push('first');
+      under = false;
+      end();
+    },
+  };
+}
+
 describe('concurrency helpers', () => {
   it('should run AsyncMutex sections one at a time, in order', async () => {
     const mutex = new AsyncMutex();
@@ -165,25 +184,18 @@ describe('concurrency helpers', () => {
   });
 
   it('should start a GroupCommit flush only once the work it yields to has settled', async () => {
-    const order: string[] = [];
-    let release!: () => void;
-    const first = new Promise<void>((r) => (release = r));
-    let yielding = true;
+    const first = urgentWork();
     const group = new GroupCommit<number, number>(
-      (items) => (order.push('flush'), Promise.resolve(items.map((value) => ({ ok: true, value })))),
+      (items) => (first.order.push('flush'), Promise.resolve(items.map((value) => ({ ok: true, value })))),
       10,
       undefined,
       10,
-      () => (yielding ? first : undefined),
+      first.pending,
     );
     const added = group.add(1);
-    await new Promise((r) => setTimeout(r, 5));
-    expect(order).toEqual([]);
-    order.push('first');
-    yielding = false;
-    release();
+    await first.endAfter(5);
     await added;
-    expect(order).toEqual(['first', 'flush']);
+    expect(first.order).toEqual(['first', 'flush']);
   });
 
   it('should fail every item of a GroupCommit batch whose flush throws, and go on with the next', async () => {
@@ -216,19 +228,12 @@ describe('concurrency helpers', () => {
   });
 
   it('should hand a TurnTaking turn over only once the work it yields to has ended', async () => {
-    const order: string[] = [];
-    let release!: () => void;
-    const first = new Promise<void>((resolve) => (release = resolve));
-    let yielding = true;
-    const turns = new TurnTaking(() => (yielding ? first : undefined));
-    const mine = turns.next().then(() => order.push('turn'));
-    await new Promise((resolve) => setTimeout(resolve, 5));
-    expect(order).toEqual([]);
-    order.push('first');
-    yielding = false;
-    release();
+    const first = urgentWork();
+    const turns = new TurnTaking(first.pending);
+    const mine = turns.next().then(() => first.order.push('turn'));
+    await first.endAfter(5);
     await mine;
-    expect(order).toEqual(['first', 'turn']);
+    expect(first.order).toEqual(['first', 'turn']);
   });
 
   it('should keep a WakeUp nudge that came while awake, and end a sleep at a nudge or at the poll', async () => {
