@@ -227,9 +227,9 @@ describe('concurrency helpers', () => {
     expect(log.indexOf('timer after b')).toBeLessThan(log.indexOf('c'));
   });
 
-  it('should hand a TurnTaking turn over only once the work it yields to has ended', async () => {
+  it('should hand a TurnTaking turn over only once its loop turn has come', async () => {
     const first = urgentWork();
-    const turns = new TurnTaking(first.pending);
+    const turns = new TurnTaking(() => first.pending() ?? Promise.resolve());
     const mine = turns.next().then(() => first.order.push('turn'));
     await first.endAfter(5);
     await mine;

@@ -63,10 +63,7 @@ export class EventLoopSlice {
   urgentEnded(): Promise<void> | undefined {
     const waits = this.firsts.map((pending) => pending()).filter((wait) => wait !== undefined);
     if (!waits.length) return undefined;
-    return Promise.all(waits).then(
-      () => undefined,
-      () => undefined,
-    );
+    return Promise.all(waits).then(() => undefined);
   }
 
   /**
@@ -92,14 +89,9 @@ export class EventLoopSlice {
     if (this.scheduled) return;
     this.scheduled = true;
     // Two hops: the first lands in the check phase that follows the next poll, after the callbacks
-    // already queued; the second one turn later, after what that poll queued for its own check phase.
-    setImmediate(() =>
-      setImmediate(() => {
-        const urgent = this.urgentEnded();
-        if (urgent) void urgent.then(() => this.release());
-        else this.release();
-      }),
-    );
+    // already queued; the second one turn later. What that turn's poll queues for its check phase
+    // runs after the second hop, hence the wait for the urgent part of it.
+    setImmediate(() => void this.nextLoopTurn().then(() => this.release()));
   }
 
   private release(): void {

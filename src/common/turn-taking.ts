@@ -9,8 +9,13 @@ export class TurnTaking {
   private readonly waiting: (() => void)[] = [];
   private scheduled = false;
 
-  /** `yieldTo` (optional) names work that goes first: when it returns a promise, the turn waits for it. */
-  constructor(private readonly yieldTo?: () => Promise<void> | undefined) {}
+  /**
+   * `loopTurn` resolves in the check phase after the next poll; by default at once there, or later
+   * if it waits for work that goes first (EventLoopSlice.nextLoopTurn).
+   */
+  constructor(
+    private readonly loopTurn: () => Promise<void> = () => new Promise((resolve) => setImmediate(resolve)),
+  ) {}
 
   /** Resolves when it is the caller's turn; its synchronous work then runs before anyone else's. */
   next(): Promise<void> {
@@ -23,13 +28,9 @@ export class TurnTaking {
   private schedule(): void {
     if (this.scheduled || !this.waiting.length) return;
     this.scheduled = true;
-    // Scheduled from within a setImmediate callback, the next one runs in the next loop iteration,
-    // after the poll phase.
-    setImmediate(() => {
-      const first = this.yieldTo?.();
-      if (first) void first.then(() => this.handOver());
-      else this.handOver();
-    });
+    // Scheduled from within the check phase, the next one runs in the next loop iteration, after
+    // the poll phase.
+    void this.loopTurn().then(() => this.handOver());
   }
 
   private handOver(): void {

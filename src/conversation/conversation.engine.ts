@@ -53,7 +53,7 @@ export class ConversationEngine implements InboxHandler, OnModuleInit {
   private readonly logger = new Logger(ConversationEngine.name);
   private readonly intents = new Map<string, Intent>();
   private readonly contacts: SecretBox;
-  private readonly turns = new TurnTaking(() => backgroundSlice.urgentEnded());
+  private readonly turns = new TurnTaking(() => backgroundSlice.nextLoopTurn());
 
   constructor(
     @Inject(INTENTS) intents: Intent[],
