@@ -100,13 +100,16 @@ describe('concurrency helpers', () => {
 
   it('should commit items handed to GroupCommit during a flush together in the next one', async () => {
     const batches: number[][] = [];
-    const group = new GroupCommit<number, number>(async (items) => {
-      batches.push(items);
-      await new Promise((r) => setTimeout(r, 5));
-      return items.map((i) =>
-        i === 13 ? { ok: false, error: new Error('thirteen') } : { ok: true, value: i * 2 },
-      );
-    }, 3);
+    const group = new GroupCommit<number, number>(
+      async (items) => {
+        batches.push(items);
+        await new Promise((r) => setTimeout(r, 5));
+        return items.map((i) =>
+          i === 13 ? { ok: false, error: new Error('thirteen') } : { ok: true, value: i * 2 },
+        );
+      },
+      { maxBatch: 3 },
+    );
     const first = group.add(1);
     await new Promise((r) => setImmediate(r));
     const rest = [2, 3, 13, 5].map((i) => group.add(i).catch((e: Error) => e.message));
@@ -126,9 +129,7 @@ describe('concurrency helpers', () => {
         batches.push(items);
         return Promise.resolve(items.map((value) => ({ ok: true as const, value })));
       },
-      10,
-      () => pendingCount() >= expected,
-      50,
+      { maxBatch: 10, ready: () => pendingCount() >= expected, maxHoldMs: 50 },
     );
     let handed = 0;
     const pendingCount = () => handed - batches.flat().length;
@@ -187,10 +188,7 @@ describe('concurrency helpers', () => {
     const first = urgentWork();
     const group = new GroupCommit<number, number>(
       (items) => (first.order.push('flush'), Promise.resolve(items.map((value) => ({ ok: true, value })))),
-      10,
-      undefined,
-      10,
-      first.pending,
+      { maxBatch: 10, loopTurn: () => first.pending() ?? Promise.resolve() },
     );
     const added = group.add(1);
     await first.endAfter(5);

@@ -17,7 +17,7 @@ import { performance } from 'node:perf_hooks';
  * What a request handler queued for the same check phase (a webhook's group commit) is not
  * necessarily ahead: a release queued in the previous check phase runs first, and so did the units
  * it let go. Work registered with `goesFirst()` is therefore waited for before each release, and a
- * background commit can wait for it too (`urgentEnded()`).
+ * background loop or commit can wait for it too (`nextLoopTurn()`).
  */
 export class EventLoopSlice {
   private sliceStart = performance.now();
@@ -70,14 +70,9 @@ export class EventLoopSlice {
    * Resolves in the check phase after the next poll for I/O, once the urgent work queued by then has
    * ended: for background loops that go round once per turn of the event loop (claims, a turn).
    */
-  nextLoopTurn(): Promise<void> {
-    return new Promise((resolve) =>
-      setImmediate(() => {
-        const urgent = this.urgentEnded();
-        if (urgent) void urgent.then(resolve);
-        else resolve();
-      }),
-    );
+  async nextLoopTurn(): Promise<void> {
+    await nextCheckPhase();
+    await this.urgentEnded();
   }
 
   /** Units waiting for a turn of the event loop. */
@@ -101,6 +96,11 @@ export class EventLoopSlice {
     for (const resolve of [...first, ...this.queue.splice(0, this.perTurn - first.length)]) resolve();
     if (this.waiting) this.schedule();
   }
+}
+
+/** Resolves in the check phase that follows the next poll for I/O. */
+export function nextCheckPhase(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
 }
 
 /** One per process: every kind of background work shares it, so together they stay within it. */

@@ -1,3 +1,5 @@
+import { nextCheckPhase } from './event-loop-slice';
+
 /** What a flush gives back for one item: its value, or the error that item alone failed with. */
 export type Settled<T> = { ok: true; value: T } | { ok: false; error: unknown };
 
@@ -5,6 +7,22 @@ interface Pending<I, O> {
   item: I;
   resolve: (value: O) => void;
   reject: (error: unknown) => void;
+}
+
+export interface GroupCommitOptions {
+  /** At most this many items in one flush (256). */
+  maxBatch?: number;
+  /**
+   * Whether to flush now or let the batch fill a little longer: asked at each loop iteration, until
+   * it agrees, the batch is full, or `maxHoldMs` (10) has passed.
+   */
+  ready?: () => boolean;
+  maxHoldMs?: number;
+  /**
+   * Resolves in the check phase where a flush may start; by default at once there, or later if it
+   * waits for work that goes first (EventLoopSlice.nextLoopTurn).
+   */
+  loopTurn?: () => Promise<void>;
 }
 
 /**
@@ -23,19 +41,16 @@ export class GroupCommit<I, O> {
 
   private holdingSince = 0;
 
-  /**
-   * `ready` (optional) says whether to flush now or let the batch fill a little longer: it is asked
-   * at each loop iteration, until it agrees, the batch is full, or `maxHoldMs` has passed.
-   * `yieldTo` (optional) names work that goes first: when it returns a promise, the flush starts
-   * once that has settled.
-   */
+  private readonly maxBatch: number;
+  private readonly maxHoldMs: number;
+
   constructor(
     private readonly flush: (items: I[]) => Promise<Settled<O>[]>,
-    private readonly maxBatch = 256,
-    private readonly ready?: () => boolean,
-    private readonly maxHoldMs = 10,
-    private readonly yieldTo?: () => Promise<void> | undefined,
-  ) {}
+    private readonly options: GroupCommitOptions = {},
+  ) {
+    this.maxBatch = options.maxBatch ?? 256;
+    this.maxHoldMs = options.maxHoldMs ?? 10;
+  }
 
   add(item: I): Promise<O> {
     return new Promise<O>((resolve, reject) => {
@@ -68,10 +83,11 @@ export class GroupCommit<I, O> {
   private schedule(): void {
     if (this.flushing || this.scheduled) return;
     this.scheduled = true;
-    // setImmediate, not a timer: the requests of this turn of the event loop join the batch,
-    // and nothing waits a fixed delay.
-    setImmediate(() => {
-      if (this.ready && this.queue.length < this.maxBatch && !this.ready()) {
+    // The next check phase, not a timer: the requests of this turn of the event loop join the
+    // batch, and nothing waits a fixed delay.
+    void (this.options.loopTurn ?? nextCheckPhase)().then(() => {
+      const { ready } = this.options;
+      if (ready && this.queue.length < this.maxBatch && !ready()) {
         this.holdingSince ||= Date.now();
         if (Date.now() - this.holdingSince < this.maxHoldMs) {
           this.scheduled = false;
@@ -79,15 +95,9 @@ export class GroupCommit<I, O> {
         }
       }
       this.holdingSince = 0;
-      const first = this.yieldTo?.();
-      if (first) void first.then(() => this.start());
-      else this.start();
+      this.scheduled = false;
+      void this.run();
     });
-  }
-
-  private start(): void {
-    this.scheduled = false;
-    void this.run();
   }
 
   private async run(): Promise<void> {

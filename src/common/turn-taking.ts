@@ -1,3 +1,5 @@
+import { nextCheckPhase } from './event-loop-slice';
+
 /**
  * Hands out the event loop one caller at a time, one loop iteration each. A turn's work between its
  * awaits is synchronous (the classifier, rendering, and with a synchronous SQLite driver its reads
@@ -13,9 +15,7 @@ export class TurnTaking {
    * `loopTurn` resolves in the check phase after the next poll; by default at once there, or later
    * if it waits for work that goes first (EventLoopSlice.nextLoopTurn).
    */
-  constructor(
-    private readonly loopTurn: () => Promise<void> = () => new Promise((resolve) => setImmediate(resolve)),
-  ) {}
+  constructor(private readonly loopTurn: () => Promise<void> = nextCheckPhase) {}
 
   /** Resolves when it is the caller's turn; its synchronous work then runs before anyone else's. */
   next(): Promise<void> {

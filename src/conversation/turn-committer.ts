@@ -34,10 +34,11 @@ export class TurnCommitter {
     (turns) => this.flush(turns),
     // A batch's statements run without a break on a synchronous driver: bounded, so webhooks wait
     // at most a few milliseconds.
-    12,
-    () => this.waiting >= this.active,
-    undefined,
-    () => backgroundSlice.urgentEnded(),
+    {
+      maxBatch: 12,
+      ready: () => this.waiting >= this.active,
+      loopTurn: () => backgroundSlice.nextLoopTurn(),
+    },
   );
 
   constructor(

@@ -43,7 +43,7 @@ export class InboxService implements OnModuleDestroy {
   /** Deliveries arriving together share one transaction; each is acknowledged after its commit. */
   private readonly door = new GroupCommit<NewInboxEvent, AcceptedEvent>(
     async (rows) => (await this.repository.insertNew(rows)).map((value) => ({ ok: true, value })),
-    512,
+    { maxBatch: 512 },
   );
 
   constructor(

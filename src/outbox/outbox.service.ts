@@ -71,10 +71,11 @@ export class OutboxService implements OnApplicationBootstrap, BeforeApplicationS
   private readonly finishes = new GroupCommit<FinishedAttempt, void>(
     (items) =>
       this.repository.finishMany(items, this.owner, (manager, ended) => this.tellSources(manager, ended)),
-    256,
-    () => this.awaitingAnswer === 0,
-    FINISH_HOLD_MS,
-    () => backgroundSlice.urgentEnded(),
+    {
+      ready: () => this.awaitingAnswer === 0,
+      maxHoldMs: FINISH_HOLD_MS,
+      loopTurn: () => backgroundSlice.nextLoopTurn(),
+    },
   );
   private readonly listeners = new Map<string, OutcomeListener>();
   private readonly running = new Set<Promise<void>>();
